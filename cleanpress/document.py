@@ -1,0 +1,102 @@
+"""The records that flow through the pipeline.
+
+A :class:`Document` is created by a reader and then enriched by each stage: the repair stage
+appends :class:`Repair` records, the boilerplate stage appends :class:`Removal` records, the
+language stage sets ``lang``. Every stage explains itself through these records, so the
+manifests can say what happened to each document and why.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Repair:
+    """One change the repair stage made: which fixer, and what it changed.
+
+    ``before``/``after`` are short samples (a word or a phrase), not the whole text.
+    """
+
+    fixer: str
+    before: str = ""
+    after: str = ""
+    count: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Removal:
+    """One line the boilerplate stage removed, with the rule that removed it.
+
+    ``line`` is 1-based and counts lines of the repaired text, the text the stripper saw.
+    """
+
+    line: int
+    text: str
+    rule: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Document:
+    """A document on its way through the pipeline.
+
+    ``source`` and ``source_line`` say where it was read (a file, and the line for JSON Lines),
+    so that every message about it can point at its origin. ``order`` is its position in the
+    input stream; it makes every decision that depends on order deterministic.
+    """
+
+    id: str
+    text: str
+    source: str = ""
+    source_line: int | None = None
+    order: int = 0
+    format: str = "text"  # "text" or "html": how the reader found it
+    date: str | None = None
+    lang: str | None = None
+    lang_score: float | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    repairs: list[Repair] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        """``file`` or ``file:line``, for messages."""
+        return f"{self.source}:{self.source_line}" if self.source_line else self.source
+
+    def to_record(self) -> dict[str, Any]:
+        """The document as written to ``corpus.jsonl``: id, text, lang, date, then metadata."""
+        record: dict[str, Any] = {"id": self.id, "text": self.text, "lang": self.lang}
+        if self.date is not None:
+            record["date"] = self.date
+        for key, value in self.metadata.items():
+            record.setdefault(key, value)
+        return record
+
+
+@dataclass(slots=True)
+class Skipped:
+    """An input that did not become a kept or dropped document, and why.
+
+    Written to ``skipped.jsonl``: a line that is not JSON, a record without text, an unreadable
+    file, a document left empty by cleaning. ``id`` is known when the problem came after reading.
+    """
+
+    source: str
+    reason: str
+    line: int | None = None
+    id: str | None = None
+    order: int | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+    def to_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {"id": self.id, "source": self.source, "line": self.line, "reason": self.reason}
+        return {key: value for key, value in record.items() if value is not None}

@@ -1,0 +1,141 @@
+"""Fingerprints: the compact summaries of a clean document that deduplication compares.
+
+Three fingerprints per document, one per kind of duplicate:
+
+* ``exact``: a 128-bit hash of the text with case, punctuation and spacing normalised away;
+* ``near``: a MinHash signature of word n-gram shingles (``datasketch``), for near duplicates;
+* ``anchors``: hashed translation anchors (:mod:`cleanpress.anchors`) and their MinHash, for
+  translated duplicates.
+
+Fingerprints hold no text, so the deduplication index grows with the number of documents, not
+with their size.
+
+>>> fp = fingerprint(Document(id="a", text="One two three four five six."), CleanConfig())
+>>> len(fp.exact), fp.near.shape, fp.script
+(16, (128,), 'Latin')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import regex
+import xxhash
+from datasketch import MinHash
+
+from .anchors import translation_anchors
+from .config import CleanConfig
+from .document import Document
+
+_WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
+_LETTER_SCRIPT = regex.compile(r"(\p{Latin})|(\p{Cyrillic})|(\p{Greek})|(\p{Arabic})|(\p{Han})|(\p{L})")
+_SCRIPT_NAMES = ("Latin", "Cyrillic", "Greek", "Arabic", "Han", "Other")
+_SCRIPT_SAMPLE = 2000  # characters looked at to tell a document's main script
+
+
+@dataclass(slots=True)
+class Fingerprint:
+    """What the deduplication index keeps of one document."""
+
+    order: int
+    id: str
+    length: int  # characters of clean text, for the keep rule
+    lang: str | None
+    script: str
+    exact: bytes
+    near: np.ndarray  # MinHash hash values (uint32 or uint64, as datasketch makes them)
+    anchors: np.ndarray  # sorted unique uint64 hashes of the translation anchors
+    anchor_signature: np.ndarray | None  # MinHash of the anchors, None when too few
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words: letters, digits and combining marks; punctuation is dropped.
+
+    >>> words("Tokayev, Putin: 6.500 km!")
+    ['tokayev', 'putin', '6', '500', 'km']
+    """
+    return _WORD.findall(text.casefold())
+
+
+def exact_hash(text: str) -> bytes:
+    """128-bit hash of the text's words: equal for texts that differ only in case, spacing, punctuation.
+
+    >>> exact_hash("Hello,   World!") == exact_hash("hello world")
+    True
+    """
+    return _hash_words(words(text))
+
+
+def _hash_words(tokens: list[str]) -> bytes:
+    return xxhash.xxh3_128_digest(" ".join(tokens).encode("utf-8"))
+
+
+def shingles(tokens: list[str], n: int) -> list[bytes]:
+    """Word n-grams as bytes; a text shorter than n words is one shingle.
+
+    >>> shingles(["a", "b", "c"], 2)
+    [b'a b', b'b c']
+    """
+    if len(tokens) <= n:
+        return [" ".join(tokens).encode("utf-8")] if tokens else []
+    return [" ".join(tokens[i : i + n]).encode("utf-8") for i in range(len(tokens) - n + 1)]
+
+
+@lru_cache(maxsize=8)
+def _template(num_perm: int, seed: int) -> MinHash:
+    # Permutations are drawn once per setting and shared by every signature.
+    return MinHash(num_perm=num_perm, seed=seed, hashfunc=xxhash.xxh32_intdigest)
+
+
+def minhash(items: list[bytes], num_perm: int, seed: int) -> MinHash:
+    """A datasketch MinHash of ``items`` with a fast hash function and shared permutations."""
+    template = _template(num_perm, seed)
+    signature = MinHash(
+        num_perm=num_perm,
+        seed=seed,
+        hashfunc=xxhash.xxh32_intdigest,
+        permutations=template.permutations,
+        scheme=template.scheme,
+    )
+    if items:
+        signature.update_batch(items)
+    return signature
+
+
+def main_script(text: str) -> str:
+    """The script most letters of the text are written in.
+
+    >>> main_script("Қозоғистон ва Россия"), main_script("Tokajev je stigao")
+    ('Cyrillic', 'Latin')
+    """
+    counts = [0] * len(_SCRIPT_NAMES)
+    for match in _LETTER_SCRIPT.finditer(text, 0, _SCRIPT_SAMPLE):
+        counts[match.lastindex - 1] += 1
+    return _SCRIPT_NAMES[counts.index(max(counts))] if any(counts) else "None"
+
+
+def anchor_hashes(anchors: set[str]) -> np.ndarray:
+    """Sorted unique 64-bit hashes of anchor strings."""
+    return np.unique(np.fromiter((xxhash.xxh3_64_intdigest(a) for a in anchors), dtype=np.uint64, count=len(anchors)))
+
+
+def fingerprint(doc: Document, config: CleanConfig) -> Fingerprint:
+    """All fingerprints of a clean document."""
+    tokens = words(doc.text)
+    near = minhash(shingles(tokens, config.ngram), config.num_perm, config.seed).hashvalues
+    anchors = translation_anchors(doc.text) if config.translated else set()
+    anchor_signature = None
+    if len(anchors) >= config.min_anchors:
+        anchor_signature = minhash([a.encode("utf-8") for a in anchors], config.num_perm, config.seed).hashvalues
+    return Fingerprint(
+        order=doc.order,
+        id=doc.id,
+        length=len(doc.text),
+        lang=doc.lang,
+        script=main_script(doc.text),
+        exact=_hash_words(tokens),
+        near=near,
+        anchors=anchor_hashes(anchors),
+        anchor_signature=anchor_signature,
+    )

@@ -1,0 +1,191 @@
+"""Readers: turn input paths into a stream of documents.
+
+Inputs are files or folders (searched recursively, in sorted order, links not followed):
+
+* ``.txt``: one document, its id the file's stem;
+* ``.html`` / ``.htm``: one document marked ``format="html"`` (the extract stage turns it into text);
+* ``.jsonl`` / ``.ndjson``, plain or ``.gz``: one document per line, a JSON object whose
+  ``text_field`` holds the text and ``id_field`` the id (missing: ``stem:line``); every other
+  field is passed through as metadata.
+
+A leading `` date YYYY-MM-DD`` header, as scrapers write it, becomes the ``date`` field.
+
+Problems are not exceptions: a malformed line, a record without text or an unreadable file
+becomes a :class:`Skipped` record in the same stream, naming the file and line, and reading goes
+on with the next record. Only a path that does not exist stops the run (:class:`InputError`).
+"""
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Union
+
+import regex
+from charset_normalizer import from_bytes
+
+from .config import CleanConfig
+from .document import Document, Skipped
+
+FILE_KINDS = {
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".jsonl.gz": "jsonl",
+    ".ndjson.gz": "jsonl",
+}
+_DATE_HEADER = regex.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?:[ \t]+|\s*\n|\Z)")
+_SNIFF_BYTES = 8192
+
+Item = Union[Document, Skipped]
+
+
+class InputError(Exception):
+    """An input path that cannot be read at all (it does not exist)."""
+
+
+def file_kind(path: Path) -> str | None:
+    """``text``, ``html`` or ``jsonl`` from the file name; None for files cleanpress does not read.
+
+    >>> file_kind(Path("crawl/2025-11.jsonl.gz")), file_kind(Path("a.TXT")), file_kind(Path("x.png"))
+    ('jsonl', 'text', None)
+    """
+    name = path.name.lower()
+    for suffix, kind in FILE_KINDS.items():
+        if name.endswith(suffix):
+            return kind
+    return None
+
+
+def input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Every readable file under ``paths``, folders searched recursively in sorted order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for folder, subfolders, names in os.walk(path):
+                subfolders.sort()
+                for name in sorted(names):
+                    candidate = Path(folder) / name
+                    if file_kind(candidate) is not None:
+                        yield candidate
+        elif path.exists():
+            yield path
+        else:
+            raise InputError(f"{path}: no such file or folder")
+
+
+def read_documents(paths: Iterable[str | os.PathLike[str]], config: CleanConfig | None = None) -> Iterator[Item]:
+    """Documents (and :class:`Skipped` records) from every input file, numbered in reading order."""
+    config = config or CleanConfig()
+    order = 0
+    for path in input_files(paths):
+        for item in read_file(path, config):
+            if isinstance(item, Document):
+                item.order = order
+                order += 1
+            yield item
+
+
+def read_file(path: Path, config: CleanConfig) -> Iterator[Item]:
+    """The documents of one file; a problem with the file becomes a :class:`Skipped` record."""
+    kind = file_kind(path) or "text"
+    try:
+        if kind == "jsonl":
+            yield from _read_jsonl(path, config)
+        else:
+            yield _read_whole_file(path, kind)
+    except OSError as error:
+        yield Skipped(source=str(path), reason=f"cannot read file: {error.strerror or error}")
+
+
+def _read_whole_file(path: Path, kind: str) -> Item:
+    data = path.read_bytes()
+    text = decode_bytes(data)
+    if text is None:
+        return Skipped(source=str(path), reason="binary or undecodable file")
+    date, text = split_date_header(text)
+    return Document(id=path.stem, text=text, source=str(path), format=kind, date=date)
+
+
+def decode_bytes(data: bytes) -> str | None:
+    """Text from bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else the detected encoding.
+
+    None for binary data.
+
+    >>> decode_bytes("Qazaxıstan".encode("utf-8"))
+    'Qazaxıstan'
+    >>> news = "Президент Казахстана Касым-Жомарт Токаев прибыл в Москву, где проведёт переговоры."
+    >>> decode_bytes(news.encode("cp1251")) == news
+    True
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        return None
+    best = from_bytes(data).best()
+    return str(best) if best is not None else None
+
+
+def split_date_header(text: str) -> tuple[str | None, str]:
+    """Split a leading `` date YYYY-MM-DD`` header off the text.
+
+    >>> split_date_header(" date 2025-11-12 Ötən həftə")
+    ('2025-11-12', 'Ötən həftə')
+    >>> split_date_header("No header here")
+    (None, 'No header here')
+    """
+    match = _DATE_HEADER.match(text)
+    if match is None:
+        return None, text
+    return match.group(1), text[match.end() :]
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
+def _read_jsonl(path: Path, config: CleanConfig) -> Iterator[Item]:
+    source = str(path)
+    line_number = 0
+    with _open_binary(path) as stream:
+        try:
+            for line_number, raw in enumerate(stream, start=1):
+                if raw.strip():
+                    yield _parse_record(raw, source, line_number, path.stem, config)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+            yield Skipped(source=source, line=line_number + 1, reason=f"damaged compressed file: {error}")
+
+
+def _parse_record(raw: bytes, source: str, line: int, stem: str, config: CleanConfig) -> Item:
+    try:
+        record = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return Skipped(source=source, line=line, reason=f"not valid JSON: {error}")
+    if not isinstance(record, dict):
+        return Skipped(source=source, line=line, reason=f"not a JSON object but {type(record).__name__}")
+    text = record.pop(config.text_field, None)
+    raw_id = record.pop(config.id_field, None)
+    doc_id = str(raw_id) if raw_id is not None else f"{stem}:{line}"
+    if not isinstance(text, str):
+        problem = "missing" if text is None else f"not a string but {type(text).__name__}"
+        return Skipped(source=source, line=line, id=doc_id, reason=f"text field {config.text_field!r} {problem}")
+    date = record.pop("date", None)
+    header_date, text = split_date_header(text)
+    return Document(
+        id=doc_id,
+        text=text,
+        source=source,
+        source_line=line,
+        date=str(date) if date is not None else header_date,
+        metadata=record,
+    )

@@ -117,7 +117,7 @@ def main_script(text: str) -> str:
 
 def anchor_hashes(anchors: set[str]) -> np.ndarray:
     """Sorted unique 64-bit hashes of anchor strings."""
-    return np.unique(np.fromiter((xxhash.xxh3_64_intdigest(a) for a in anchors), dtype=np.uint64, count=len(anchors)))
+    return np.unique(np.fromiter((xxhash.xxh3_64_intdigest(a.encode("utf-8")) for a in anchors), dtype=np.uint64, count=len(anchors)))
 
 
 def fingerprint(doc: Document, config: CleanConfig) -> Fingerprint:

@@ -1,0 +1,140 @@
+"""The command line: a thin layer over :func:`cleanpress.pipeline.run`.
+
+Exit status: 0 success, 2 a usage or input error (a missing path, an existing output folder).
+A user's mistake gets a one-line message, never a traceback.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .config import CleanConfig
+from .readers import InputError
+from .writers import OutputExistsError
+
+app = typer.Typer(
+    name="cleanpress",
+    help="Turn scraped multilingual news text into a clean, deduplicated corpus.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+errors = Console(stderr=True)
+
+USAGE_ERROR = 2
+_DEFAULTS = CleanConfig()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cleanpress {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Turn scraped multilingual news text into a clean, deduplicated corpus."""
+
+
+@app.command()
+def clean(
+    inputs: list[Path] = typer.Argument(..., help="Files or folders: .txt, .html, .jsonl, .jsonl.gz (folders are searched recursively)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Output folder (created; must not exist unless --force)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
+    text_field: str = typer.Option(_DEFAULTS.text_field, help="JSON Lines field holding the text."),
+    id_field: str = typer.Option(_DEFAULTS.id_field, help="JSON Lines field holding the id."),
+    repair: bool = typer.Option(_DEFAULTS.repair, "--repair/--no-repair", help="Repair mojibake, scripts, invisible characters."),
+    strip_boilerplate: bool = typer.Option(_DEFAULTS.strip_boilerplate, "--strip/--no-strip", help="Strip boilerplate lines."),
+    min_repeat: int = typer.Option(_DEFAULTS.min_repeat, help="A line repeated this often in a document is boilerplate."),
+    min_chars: int = typer.Option(_DEFAULTS.min_chars, help="Documents shorter than this after cleaning are skipped."),
+    num_perm: int = typer.Option(_DEFAULTS.num_perm, help="MinHash permutations."),
+    ngram: int = typer.Option(_DEFAULTS.ngram, help="Words per shingle for near duplicates."),
+    near_threshold: float = typer.Option(_DEFAULTS.near_threshold, help="Jaccard similarity for near duplicates."),
+    translated: bool = typer.Option(_DEFAULTS.translated, "--translated/--no-translated", help="Look for translated duplicates."),
+    translated_threshold: float = typer.Option(_DEFAULTS.translated_threshold, help="Weighted anchor overlap for translated duplicates."),
+    candidate_threshold: float = typer.Option(_DEFAULTS.candidate_threshold, help="LSH threshold for translation candidates."),
+    min_anchors: int = typer.Option(_DEFAULTS.min_anchors, help="Fewer anchors than this: never a translated duplicate."),
+    keep: str = typer.Option(_DEFAULTS.keep, help="Which document of a cluster is kept: longest or first."),
+    seed: int = typer.Option(_DEFAULTS.seed, help="MinHash seed."),
+    batch_size: int = typer.Option(_DEFAULTS.batch_size, help="Documents per batch."),
+    workers: int = typer.Option(_DEFAULTS.workers, "--workers", "-j", help="Worker processes for the per-document stages."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+) -> None:
+    """Clean INPUTS and write the corpus and its manifests into the output folder."""
+    from .pipeline import run  # imported here so that --help and --version stay fast
+
+    options = {name: value for name, value in locals().items() if name in CleanConfig.__dataclass_fields__}
+    try:
+        config = CleanConfig(**options)
+    except ValueError as error:
+        _fail(str(error))
+    try:
+        with _progress(quiet) as advance:
+            result = run(inputs, output, config, force=force, progress=advance)
+    except (InputError, OutputExistsError) as error:
+        _fail(str(error))
+    if not quiet:
+        _summary(result.report, output)
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(USAGE_ERROR)
+
+
+class _progress:
+    """A progress bar on standard error (only on a terminal), advanced per batch."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.bar: Optional[Progress] = None
+        if not quiet and errors.is_terminal:
+            self.bar = Progress(
+                SpinnerColumn(), TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=errors, transient=True,
+            )
+
+    def __enter__(self) -> Any:
+        if self.bar is None:
+            return None
+        self.bar.start()
+        task = self.bar.add_task("cleaning", total=None)
+        return lambda n: self.bar.advance(task, n)  # type: ignore[union-attr]
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _summary(report: dict[str, Any], output: Path) -> None:
+    docs = report["documents"]
+    table = Table(title=f"cleanpress: {output}", show_header=False, title_justify="left")
+    table.add_row("documents read", str(docs["read"]))
+    table.add_row("kept", str(docs["kept"]))
+    kinds = ", ".join(f"{n} {k}" for k, n in report["duplicates"].items()) or "none"
+    table.add_row("duplicates dropped", f"{docs['duplicates']} ({kinds})")
+    reasons = ", ".join(f"{n} {k}" for k, n in report["skipped"].items()) or "none"
+    table.add_row("skipped", f"{docs['skipped']} ({reasons})")
+    strip = report["boilerplate"]
+    table.add_row("boilerplate lines removed", f"{strip['lines_removed']} ({strip['chars_removed']} characters)")
+    table.add_row("documents repaired", str(sum(report["repairs"].values())) + " repairs")
+    table.add_row("languages", ", ".join(f"{k} {n}" for k, n in report["languages"].items()) or "none")
+    table.add_row("seconds", str(report.get("seconds", "")))
+    errors.print(table)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

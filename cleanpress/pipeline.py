@@ -1,0 +1,191 @@
+"""The pipeline: read, then per document extract, repair, strip, identify the language and
+fingerprint (in batches, on any number of worker processes), then deduplicate centrally.
+
+Deduplication needs every fingerprint before it can decide which copy of a cluster to keep, so
+the processed documents are spooled to a temporary file while their fingerprints go to the
+index; after the last one, the spool is read back once and each document comes out as an
+:class:`Outcome`: kept, dropped as a duplicate, or skipped. Memory holds the index (no text) and
+a few batches, never the corpus.
+
+>>> outcomes = list(process([Document(id="a", text="Same words here."), Document(id="b", text="same words, here")]))
+>>> [(o.status, o.document.id) for o in outcomes]
+[('kept', 'a'), ('duplicate', 'b')]
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from .boilerplate import strip
+from .config import CleanConfig
+from .dedup import Decision, DuplicateIndex
+from .document import Document, Skipped
+from .executor import batched, map_ordered
+from .extract import extract
+from .fingerprint import Fingerprint, fingerprint
+from .language import identify_language
+from .readers import Item, read_documents
+from .repair import repair_text
+from .writers import OutputFolder
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What became of one input: ``kept``, ``duplicate`` (with its decision) or ``skipped``."""
+
+    status: str
+    document: Document | None = None
+    decision: Decision | None = None
+    skipped: Skipped | None = None
+
+
+# ---------------------------------------------------------------------------- per-document stages
+
+
+def repair(doc: Document) -> Document:
+    """The repair stage: fix the text and record what changed."""
+    doc.text, repairs = repair_text(doc.text)
+    doc.repairs.extend(repairs)
+    return doc
+
+
+def strip_boilerplate(doc: Document, config: CleanConfig) -> Document:
+    """The boilerplate stage: drop site chrome and record each removed line with its rule."""
+    result = strip(doc.text, lang=doc.lang, min_repeat=config.min_repeat)
+    doc.text = result.text
+    doc.removed.extend(result.removed)
+    return doc
+
+
+def process_document(doc: Document, config: CleanConfig) -> tuple[Document, Fingerprint | None]:
+    """Run every per-document stage; no fingerprint when the document ended up empty."""
+    extract(doc)
+    if config.repair:
+        repair(doc)
+    if config.strip_boilerplate:
+        strip_boilerplate(doc, config)
+    if len(doc.text.strip()) < config.min_chars:
+        return doc, None
+    identify_language(doc)
+    return doc, fingerprint(doc, config)
+
+
+def process_batch(batch: list[Item], config: CleanConfig) -> list[tuple[Item, Fingerprint | None]]:
+    """Process one batch; skipped records pass through untouched. Runs in a worker process."""
+    return [(item, None) if isinstance(item, Skipped) else process_document(item, config) for item in batch]
+
+
+# ---------------------------------------------------------------------------- the whole run
+
+
+def as_documents(items: Iterable[Any], config: CleanConfig) -> Iterator[Item]:
+    """Documents from API input: Document objects, dicts (read like JSON Lines records) or strings."""
+    for order, item in enumerate(items):
+        if isinstance(item, Document):
+            doc = item
+        elif isinstance(item, str):
+            doc = Document(id=str(order), text=item, source="<input>")
+        elif isinstance(item, dict):
+            record = dict(item)
+            text = record.pop(config.text_field, None)
+            doc_id = record.pop(config.id_field, order)
+            if not isinstance(text, str):
+                yield Skipped(source="<input>", line=order + 1, id=str(doc_id), reason=f"text field {config.text_field!r} missing or not a string")
+                continue
+            date = record.pop("date", None)
+            doc = Document(id=str(doc_id), text=text, source="<input>", date=date, metadata=record)
+        else:
+            raise TypeError(f"cannot clean a {type(item).__name__}: give Documents, dicts or strings")
+        doc.order = order
+        yield doc
+
+
+def process(
+    items: Iterable[Item],
+    config: CleanConfig | None = None,
+    *,
+    spool_dir: str | os.PathLike[str] | None = None,
+    progress: ProgressCallback | None = None,
+) -> Iterator[Outcome]:
+    """Every input item's outcome: skipped ones as they come, then kept and duplicate ones in order."""
+    config = config or CleanConfig()
+    index = DuplicateIndex(config)
+    work = partial(process_batch, config=config)
+    with tempfile.TemporaryFile(dir=spool_dir, prefix="cleanpress-spool-") as spool:
+        for results in map_ordered(work, batched(items, config.batch_size), config.workers):
+            spooled: list[Document] = []
+            for item, fp in results:
+                if isinstance(item, Skipped):
+                    yield Outcome("skipped", skipped=item)
+                elif fp is None:
+                    reason = "empty after cleaning" if item.text.strip() or item.removed else "empty document"
+                    yield Outcome("skipped", document=item, skipped=Skipped(item.source, reason, item.source_line, item.id, item.order))
+                else:
+                    index.add(fp)
+                    spooled.append(item)
+            pickle.dump(spooled, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            if progress is not None:
+                progress(len(results))
+        decisions = {decision.order: decision for decision in index.resolve()}
+        spool.seek(0)
+        for doc in _read_spool(spool):
+            decision = decisions.get(doc.order)
+            yield Outcome("duplicate", doc, decision) if decision else Outcome("kept", doc)
+
+
+def _read_spool(spool: Any) -> Iterator[Document]:
+    while True:
+        try:
+            yield from pickle.load(spool)
+        except EOFError:
+            return
+
+
+def clean(documents: Iterable[Any], config: CleanConfig | None = None, **options: Any) -> Iterator[Document]:
+    """Clean and deduplicate ``documents`` (Documents, dicts with ``text``/``id``, or strings).
+
+    Yields the kept documents, cleaned. Options are :class:`CleanConfig` fields, e.g.
+    ``clean(docs, near_threshold=0.8)``.
+    """
+    config = replace(config or CleanConfig(), **options)
+    for outcome in process(as_documents(documents, config), config):
+        if outcome.status == "kept" and outcome.document is not None:
+            yield outcome.document
+
+
+@dataclass(slots=True)
+class RunResult:
+    """What a :func:`run` wrote and counted."""
+
+    output: Path
+    report: dict[str, Any]
+
+
+def run(
+    inputs: Iterable[str | os.PathLike[str]],
+    output: str | os.PathLike[str],
+    config: CleanConfig | None = None,
+    *,
+    force: bool = False,
+    progress: ProgressCallback | None = None,
+) -> RunResult:
+    """Read ``inputs``, clean them and write the corpus and its manifests into ``output``.
+
+    The folder appears whole when the run succeeds; a failed run leaves the previous one as it was.
+    """
+    config = config or CleanConfig()
+    started = time.perf_counter()
+    with OutputFolder(output, force=force) as folder:
+        for outcome in process(read_documents(inputs, config), config, spool_dir=folder.staging, progress=progress):
+            folder.write(outcome)
+        report = folder.finish(config=config.to_dict(), seconds=round(time.perf_counter() - started, 3))
+    return RunResult(output=Path(output), report=report)

@@ -1,0 +1,137 @@
+"""Writers: the output folder, written atomically.
+
+Files (JSON Lines, UTF-8, one record a line):
+
+* ``corpus.jsonl``: kept documents: ``id``, ``text``, ``lang``, ``date`` where known, metadata;
+* ``duplicates.jsonl``: dropped documents: ``id``, ``duplicate_of``, ``kind``, ``score`` (and
+  ``via`` when the match to the kept document went through a third one);
+* ``removed.jsonl``: per document with stripped lines: ``id`` and ``lines`` (``line``, ``rule``, ``text``);
+* ``repairs.jsonl``: per document with repairs: ``id`` and ``repairs`` (``fixer``, ``before``, ``after``, ``count``);
+* ``skipped.jsonl``: inputs that are neither kept nor dropped: ``source``, ``line``, ``id``, ``reason``;
+* ``report.json``: counts per stage.
+
+Every input document is in exactly one of ``corpus.jsonl``, ``duplicates.jsonl`` and
+``skipped.jsonl``. Everything is written into a hidden staging folder beside the target and
+renamed into place at the end, so a run that fails or is killed leaves no half-written output.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .pipeline import Outcome
+
+MANIFESTS = ("corpus", "duplicates", "removed", "repairs", "skipped")
+
+
+class OutputExistsError(Exception):
+    """The output folder exists and ``force`` was not given."""
+
+
+class OutputFolder:
+    """A staging folder that becomes ``path`` on :meth:`finish`, or disappears on failure."""
+
+    def __init__(self, path: str | os.PathLike[str], *, force: bool = False) -> None:
+        self.path = Path(path)
+        if self.path.exists() and not force and (not self.path.is_dir() or any(self.path.iterdir())):
+            raise OutputExistsError(f"{self.path}: already exists (use --force to replace it)")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", suffix=".partial", dir=self.path.parent))
+        self._files: dict[str, IO[str]] = {
+            name: open(self.staging / f"{name}.jsonl", "w", encoding="utf-8", newline="\n") for name in MANIFESTS
+        }
+        self.counts: Counter[str] = Counter()
+        self.duplicate_kinds: Counter[str] = Counter()
+        self.skip_reasons: Counter[str] = Counter()
+        self.rules: Counter[str] = Counter()
+        self.fixers: Counter[str] = Counter()
+        self.languages: Counter[str] = Counter()
+        self.chars: Counter[str] = Counter()
+
+    def __enter__(self) -> OutputFolder:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        for stream in self._files.values():
+            stream.close()
+        if self.staging.exists():  # finish() was not reached: drop the partial output
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _line(self, name: str, record: dict[str, Any]) -> None:
+        self._files[name].write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def write(self, outcome: Outcome) -> None:
+        """Record one outcome in its manifest, with its removals and repairs."""
+        self.counts[outcome.status] += 1
+        doc = outcome.document
+        if doc is not None:
+            self._explain(doc.id, doc)
+        if outcome.status == "kept" and doc is not None:
+            self._line("corpus", doc.to_record())
+            self.languages[doc.lang or "und"] += 1
+            self.chars["kept"] += len(doc.text)
+        elif outcome.status == "duplicate" and outcome.decision is not None:
+            self._line("duplicates", outcome.decision.to_record())
+            self.duplicate_kinds[outcome.decision.kind] += 1
+        elif outcome.skipped is not None:
+            self._line("skipped", outcome.skipped.to_record())
+            self.skip_reasons[outcome.skipped.reason.split(":")[0]] += 1
+
+    def _explain(self, doc_id: str, doc: Any) -> None:
+        if doc.removed:
+            self._line("removed", {"id": doc_id, "lines": [r.to_dict() for r in doc.removed]})
+            self.rules.update(r.rule for r in doc.removed)
+            self.chars["stripped"] += sum(len(r.text) for r in doc.removed)
+        if doc.repairs:
+            self._line("repairs", {"id": doc_id, "repairs": [r.to_dict() for r in doc.repairs]})
+            self.fixers.update(r.fixer for r in doc.repairs)
+
+    def report(self, **extra: Any) -> dict[str, Any]:
+        """The counts of this run, as written to ``report.json``."""
+        read = self.counts["kept"] + self.counts["duplicate"] + self.counts["skipped"]
+        return {
+            "documents": {
+                "read": read,
+                "kept": self.counts["kept"],
+                "duplicates": self.counts["duplicate"],
+                "skipped": self.counts["skipped"],
+            },
+            "duplicates": dict(sorted(self.duplicate_kinds.items())),
+            "skipped": dict(sorted(self.skip_reasons.items())),
+            "boilerplate": {
+                "lines_removed": sum(self.rules.values()),
+                "chars_removed": self.chars["stripped"],
+                "rules": dict(self.rules.most_common()),
+            },
+            "repairs": dict(self.fixers.most_common()),
+            "languages": dict(self.languages.most_common()),
+            "chars_kept": self.chars["kept"],
+            **extra,
+        }
+
+    def finish(self, **extra: Any) -> dict[str, Any]:
+        """Write ``report.json`` and move the folder into place; returns the report."""
+        report = self.report(**extra)
+        for stream in self._files.values():
+            stream.flush()
+            os.fsync(stream.fileno())
+            stream.close()
+        (self.staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        self._replace_target()
+        return report
+
+    def _replace_target(self) -> None:
+        old = None
+        if self.path.exists():
+            old = self.path.with_name(f".{self.path.name}.old-{os.getpid()}")
+            os.replace(self.path, old)
+        os.replace(self.staging, self.path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()

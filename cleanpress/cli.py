@@ -25,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: option names are never cut short on narrow terminals or CI logs
 )
 errors = Console(stderr=True)
 

@@ -1,0 +1,141 @@
+"""The `cleanpress clean` command, end to end on the bundled seeds and on generated inputs."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
+from conftest import OTHER_ARTICLE, TRANSLATION_PAIR, read_jsonl, run_cli, seed_text
+
+
+def clean_seeds(seeds_dir: Path, out: Path, *extra: str) -> dict[str, list[dict]]:
+    result = run_cli("clean", seeds_dir, "-o", out, "--quiet", *extra)
+    assert result.exit_code == 0, result.output
+    return {name: read_jsonl(out / f"{name}.jsonl") for name in ("corpus", "duplicates", "removed", "repairs", "skipped")}
+
+
+def test_seeds_keep_four_documents_and_drop_one_translation(seeds_dir, tmp_path):
+    out = clean_seeds(seeds_dir, tmp_path / "out")
+    kept = {doc["id"] for doc in out["corpus"]}
+    assert len(kept) == 4
+    (dropped,) = out["duplicates"]
+    assert {dropped["id"], dropped["duplicate_of"]} == set(TRANSLATION_PAIR)
+    assert dropped["kind"] == "translated" and 0 < dropped["score"] <= 1
+    assert OTHER_ARTICLE in kept
+
+
+def test_seed_documents_have_language_and_date(seeds_dir, tmp_path):
+    corpus = {d["id"]: d for d in clean_seeds(seeds_dir, tmp_path / "out")["corpus"]}
+    assert corpus["001_d9873389c63c602c"]["lang"] == "az"
+    assert corpus[OTHER_ARTICLE]["lang"] == "uz"
+    assert corpus[OTHER_ARTICLE]["date"] == "2025-11-10"
+    assert not corpus[OTHER_ARTICLE]["text"].startswith(" date")
+    assert "MOSKVA" in corpus[OTHER_ARTICLE]["text"] and "МОSKVА" not in corpus[OTHER_ARTICLE]["text"]
+
+
+def test_seed_001_loses_its_chrome_and_keeps_its_body(seeds_dir, tmp_path):
+    corpus = {d["id"]: d for d in clean_seeds(seeds_dir, tmp_path / "out")["corpus"]}
+    text = corpus["001_d9873389c63c602c"]["text"]
+    for chrome in ("Baş yazı", "Digər xəbərlər", "SenzoR.az", "Telefon", "Email", "Bütün hüquqlar", "Reklam"):
+        assert chrome not in text
+    for body in ("Tokayev Soçiyə gedir", "Türk dövlətləri arasında inteqrasiyanın", "Kənan Novruzov"):
+        assert body in text
+
+
+def test_seed_002_loses_its_chrome_and_keeps_the_article(seeds_dir, tmp_path):
+    corpus = {d["id"]: d for d in clean_seeds(seeds_dir, tmp_path / "out")["corpus"]}
+    text = corpus["002_99356e1c46aaa62b"]["text"]
+    lines = text.splitlines()
+    for chrome in ("Icma.az", "Baxış sayı", "Mənbə", "arxivləşdirilmişdir", "Şərh", "Günün ən çox oxunanları",
+                   "Son xəbərlər", "Qaynarinfo saytından", "Bundesliqa"):
+        assert chrome not in text
+    for word in ("close", "up", "RU"):
+        assert word not in lines
+    assert text.count("Tokayevin Ankara səfəri Rusiyanı niyə qıcıqlandırır?") == 1
+    for body in ("Yaxın zamanlarda Kremlin", "Başqırdıstanda, Tatarıstanda", "Rüfət Sultan"):
+        assert body in text
+
+
+def test_every_removed_line_names_a_rule(seeds_dir, tmp_path):
+    removed = clean_seeds(seeds_dir, tmp_path / "out")["removed"]
+    assert {r["id"] for r in removed} >= {"001_d9873389c63c602c", "002_99356e1c46aaa62b"}
+    for record in removed:
+        for line in record["lines"]:
+            assert line["rule"] and line["text"].strip() and line["line"] >= 1
+
+
+def test_every_input_document_is_accounted_for(seeds_dir, tmp_path):
+    out = clean_seeds(seeds_dir, tmp_path / "out")
+    ids = [d["id"] for d in out["corpus"]] + [d["id"] for d in out["duplicates"]] + [d["id"] for d in out["skipped"]]
+    assert sorted(ids) == sorted(p.stem for p in seeds_dir.glob("*.txt"))
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["documents"] == {"read": 5, "kept": 4, "duplicates": 1, "skipped": 0}
+
+
+def test_mojibake_copy_with_extra_whitespace_is_a_duplicate(copy_seeds, tmp_path):
+    original = seed_text("003_f46eb504ccd924e4")
+    damaged = original.encode("utf-8").decode("sloppy-windows-1252")  # UTF-8 read as cp1252: the classic mojibake
+    damaged = damaged.replace(" ", "   ").replace("\n", "\n\n\n")
+    (copy_seeds / "damaged_copy.txt").write_text(damaged, encoding="utf-8")
+    out = clean_seeds(copy_seeds, tmp_path / "out")
+    dropped = {d["id"]: d for d in out["duplicates"]}
+    assert dropped["damaged_copy"]["duplicate_of"] == "003_f46eb504ccd924e4"  # same length: the first read is kept
+    assert dropped["damaged_copy"]["kind"] == "exact"
+
+
+def test_missing_input_is_an_error_without_traceback(tmp_path):
+    result = run_cli("clean", tmp_path / "nowhere", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "nowhere" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_existing_output_needs_force(seeds_dir, tmp_path):
+    out = tmp_path / "out"
+    clean_seeds(seeds_dir, out)
+    again = run_cli("clean", seeds_dir, "-o", out, "--quiet")
+    assert again.exit_code == 2 and "--force" in again.output
+    assert len(read_jsonl(out / "corpus.jsonl")) == 4  # the earlier result is untouched
+    assert len(clean_seeds(seeds_dir, out, "--force")["corpus"]) == 4
+
+
+def test_jsonl_gz_with_custom_fields_and_a_bad_line(tmp_path):
+    path = tmp_path / "crawl.jsonl.gz"
+    lines = [
+        json.dumps({"url_id": "a1", "body": seed_text("001_d9873389c63c602c"), "site": "example.az"}),
+        "{not json",
+        json.dumps({"url_id": "a2", "title": "no body here"}),
+        json.dumps(["a", "list"]),
+        json.dumps({"url_id": "a3", "body": seed_text(OTHER_ARTICLE)}),
+    ]
+    with gzip.open(path, "wt", encoding="utf-8") as stream:
+        stream.write("\n".join(lines) + "\n")
+    result = run_cli("clean", path, "-o", tmp_path / "out", "--quiet", "--text-field", "body", "--id-field", "url_id")
+    assert result.exit_code == 0, result.output
+    corpus = {d["id"]: d for d in read_jsonl(tmp_path / "out" / "corpus.jsonl")}
+    assert set(corpus) == {"a1", "a3"}
+    assert corpus["a1"]["site"] == "example.az"  # metadata passes through
+    assert corpus["a3"]["date"] == "2025-11-10"
+    skipped = read_jsonl(tmp_path / "out" / "skipped.jsonl")
+    assert [(s["line"], s["source"]) for s in skipped] == [(2, str(path)), (3, str(path)), (4, str(path))]
+    assert "JSON" in skipped[0]["reason"] and "body" in skipped[1]["reason"] and "list" in skipped[2]["reason"]
+
+
+def test_html_files_are_extracted_first(tmp_path):
+    paragraphs = "".join(f"<p>{line}</p>" for line in seed_text("003_f46eb504ccd924e4").split("\n") if line.strip())
+    page = f"<html><body><nav><a href='/'>Početna</a><a href='/v'>Vijesti</a></nav><article>{paragraphs}</article></body></html>"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.html").write_text(page, encoding="utf-8")
+    result = run_cli("clean", tmp_path / "in", "-o", tmp_path / "out", "--quiet")
+    assert result.exit_code == 0, result.output
+    (doc,) = read_jsonl(tmp_path / "out" / "corpus.jsonl")
+    assert "<p>" not in doc["text"] and "Početna" not in doc["text"]
+    assert "Tokajev je stigao 11. novembra" in doc["text"] and doc["lang"] in ("bs", "hr", "sr")
+
+
+def test_version_and_help():
+    assert run_cli("--version").output.startswith("cleanpress ")
+    help_text = run_cli("clean", "--help").output
+    for option in ("--output", "--near-threshold", "--translated-threshold", "--workers", "--text-field"):
+        assert option in help_text

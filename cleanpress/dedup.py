@@ -96,8 +96,8 @@ class DuplicateIndex:
         self._fingerprints: list[Fingerprint] = []
         self._first_with_hash: dict[bytes, int] = {}
         self._links: list[_Link] = []
-        self._near_lsh = MinHashLSH(threshold=config.near_threshold, num_perm=config.num_perm)
-        self._anchor_lsh = MinHashLSH(threshold=config.candidate_threshold, num_perm=config.num_perm)
+        self._near_lsh = _lsh_index(config.near_threshold, config.num_perm)
+        self._anchor_lsh = _lsh_index(config.candidate_threshold, config.num_perm)
         self._anchor_df: Counter[int] = Counter()
         self._weights: dict[int, float] = {}
         self.candidates = Counter[str]()  # candidate pairs looked at, per kind, for the report
@@ -204,6 +204,15 @@ class DuplicateIndex:
             if score >= self.config.translated_threshold:
                 return "translated", score
         return None
+
+
+def _lsh_index(threshold: float, num_perm: int) -> MinHashLSH:
+    """datasketch's LSH tuned for ``threshold``; at very high thresholds its optimiser picks one
+    band, which it refuses, so two bands are used (candidates are verified anyway)."""
+    try:
+        return MinHashLSH(threshold=threshold, num_perm=num_perm)
+    except ValueError:
+        return MinHashLSH(num_perm=num_perm, params=(2, num_perm // 2))
 
 
 def _strength(link: _Link) -> tuple[int, float]:

@@ -31,7 +31,7 @@ from .executor import batched, map_ordered
 from .extract import extract
 from .fingerprint import Fingerprint, fingerprint
 from .language import identify_language
-from .readers import Item, read_documents
+from .readers import Item, document_from_record, read_documents
 from .repair import repair_text
 from .writers import OutputFolder
 
@@ -91,21 +91,13 @@ def as_documents(items: Iterable[Any], config: CleanConfig) -> Iterator[Item]:
     """Documents from API input: Document objects, dicts (read like JSON Lines records) or strings."""
     for order, item in enumerate(items):
         if isinstance(item, Document):
-            doc = item
+            doc: Item = item
         elif isinstance(item, str):
-            doc = Document(id=str(order), text=item, source="<input>")
+            doc = document_from_record({config.text_field: item}, config, source="<input>", line=None, default_id=str(order))
         elif isinstance(item, dict):
-            record = dict(item)
-            text = record.pop(config.text_field, None)
-            doc_id = record.pop(config.id_field, order)
-            if not isinstance(text, str):
-                yield Skipped(source="<input>", line=order + 1, id=str(doc_id), reason=f"text field {config.text_field!r} missing or not a string")
-                continue
-            date = record.pop("date", None)
-            doc = Document(id=str(doc_id), text=text, source="<input>", date=date, metadata=record)
+            doc = document_from_record(item, config, source="<input>", line=order + 1, default_id=str(order))
         else:
             raise TypeError(f"cannot clean a {type(item).__name__}: give Documents, dicts or strings")
-        doc.order = order
         yield doc
 
 
@@ -121,7 +113,7 @@ def process(
     index = DuplicateIndex(config)
     work = partial(process_batch, config=config)
     with tempfile.TemporaryFile(dir=spool_dir, prefix="cleanpress-spool-") as spool:
-        for results in map_ordered(work, batched(items, config.batch_size), config.workers):
+        for results in map_ordered(work, batched(_numbered(items), config.batch_size), config.workers):
             spooled: list[Document] = []
             for item, fp in results:
                 if isinstance(item, Skipped):
@@ -140,6 +132,16 @@ def process(
         for doc in _read_spool(spool):
             decision = decisions.get(doc.order)
             yield Outcome("duplicate", doc, decision) if decision else Outcome("kept", doc)
+
+
+def _numbered(items: Iterable[Item]) -> Iterator[Item]:
+    """Number documents in input order: the order every tie is broken by."""
+    order = 0
+    for item in items:
+        if isinstance(item, Document):
+            item.order = order
+            order += 1
+        yield item
 
 
 def _read_spool(spool: Any) -> Iterator[Document]:

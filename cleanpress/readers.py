@@ -23,7 +23,7 @@ import os
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Union
+from typing import IO, Any, Union
 
 import regex
 from charset_normalizer import from_bytes
@@ -81,15 +81,10 @@ def input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
 
 
 def read_documents(paths: Iterable[str | os.PathLike[str]], config: CleanConfig | None = None) -> Iterator[Item]:
-    """Documents (and :class:`Skipped` records) from every input file, numbered in reading order."""
+    """Documents (and :class:`Skipped` records) from every input file, in reading order."""
     config = config or CleanConfig()
-    order = 0
     for path in input_files(paths):
-        for item in read_file(path, config):
-            if isinstance(item, Document):
-                item.order = order
-                order += 1
-            yield item
+        yield from read_file(path, config)
 
 
 def read_file(path: Path, config: CleanConfig) -> Iterator[Item]:
@@ -173,9 +168,17 @@ def _parse_record(raw: bytes, source: str, line: int, stem: str, config: CleanCo
         return Skipped(source=source, line=line, reason=f"not valid JSON: {error}")
     if not isinstance(record, dict):
         return Skipped(source=source, line=line, reason=f"not a JSON object but {type(record).__name__}")
+    return document_from_record(record, config, source=source, line=line, default_id=f"{stem}:{line}")
+
+
+def document_from_record(
+    record: dict[str, Any], config: CleanConfig, *, source: str, line: int | None, default_id: str
+) -> Item:
+    """A document from a JSON-like record: text and id from the configured fields, the rest metadata."""
+    record = dict(record)
     text = record.pop(config.text_field, None)
     raw_id = record.pop(config.id_field, None)
-    doc_id = str(raw_id) if raw_id is not None else f"{stem}:{line}"
+    doc_id = str(raw_id) if raw_id is not None else default_id
     if not isinstance(text, str):
         problem = "missing" if text is None else f"not a string but {type(text).__name__}"
         return Skipped(source=source, line=line, id=doc_id, reason=f"text field {config.text_field!r} {problem}")

@@ -1,0 +1,650 @@
+"""Strip site chrome (menus, sidebars, footers, widgets) from plain-text news pages.
+
+The stripper works on lines. It never looks for a particular site: it finds the main content
+block from line features (length, sentence punctuation, cue words, repetition), keeps the short
+lines that belong to it (headline, subheadings, signature) and removes everything else, naming
+the rule that removed each line.
+
+Rules (the ``rule`` of each :class:`~cleanpress.document.Removal`):
+
+``repeated-line``
+    a short line that occurs ``min_repeat`` times or more (menu items, "Editorial" labels).
+``duplicate-line``
+    a later copy of a line that is kept elsewhere (the headline printed twice).
+``navigation``
+    chrome before the main content block: menus, logo, language switch, breadcrumbs.
+``link-list``
+    lists of headlines with date/time stamps and view counters, and those stamp lines.
+``sidebar``
+    a "most read" / "latest news" / "related" / "read also" heading and the block after it.
+``widget``
+    comment, share, log-in and subscribe prompts, social buttons, ad slot labels, counters.
+``footer``
+    chrome after the main content: contacts, copyright, all rights reserved, cite-the-source
+    and advertising notices, lines promoting the site itself.
+``attribution``
+    a short line crediting another site ("according to X, Y reports") with a domain-like name.
+``metadata-line``
+    ``label: value`` lines and stamps: view counts, source URLs, archive notes, photo credits.
+``markup``
+    HTML or script residue that a scraper let through.
+
+The decision is split in two so that a learned model can replace the second half:
+:func:`line_features` describes every line, :func:`decide` turns features into removals.
+Cue words live in one table, :data:`CUE_WORDS`, and only count on short lines (8 to 12 words;
+copyright and reuse notices up to 40), so that an article sentence containing "source" stays.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from cleanpress.document import Removal
+
+__all__ = ["CUE_WORDS", "RULES", "LineFeatures", "StripResult", "decide", "line_features", "strip"]
+
+RULES: frozenset[str] = frozenset(
+    {
+        "repeated-line",
+        "duplicate-line",
+        "navigation",
+        "link-list",
+        "sidebar",
+        "widget",
+        "footer",
+        "attribution",
+        "metadata-line",
+        "markup",
+    }
+)
+
+# Cue words by category, in English, Russian, Azerbaijani, Turkish, Bosnian/Croatian/Serbian
+# (Latin and Cyrillic), Uzbek (Latin and Cyrillic), Kazakh, German, French, Spanish, Portuguese
+# and Italian. Matching is case-insensitive, on word boundaries; a trailing "*" lets the cue take
+# suffixes (needed for agglutinative languages: "oxunan*" matches "oxunanları").
+CUE_WORDS: dict[str, tuple[str, ...]] = {
+    "copyright": (
+        "all rights reserved", "copyright", "все права защищены", "все права сохранены",
+        "bütün hüquqlar qorunur", "bütün hüquqları qorunur", "müəllif hüquqları qorunur",
+        "tüm hakları saklıdır", "her hakkı saklıdır", "telif hakkı",
+        "sva prava zadržana", "sva prava pridržana", "sva prava su zadržana", "сва права задржана",
+        "barcha huquqlar himoyalangan", "барча ҳуқуқлар ҳимояланган", "mualliflik huquqi",
+        "барлық құқықтар қорғалған", "alle rechte vorbehalten", "tous droits réservés",
+        "todos los derechos reservados", "todos os direitos reservados",
+        "tutti i diritti riservati",
+    ),
+    "reuse": (  # cite-the-source / reproduction notices
+        "without permission", "may not be reproduced", "may not be published",
+        "ссылка обязательна", "при использовании материалов", "перепечатка",
+        "istinad etmək məcburidir", "istinad mütləqdir", "istinad edilməlidir",
+        "kaynak gösterilmeden", "izinsiz kullanılamaz", "kaynak gösterilerek",
+        "bez dozvole", "obavezno navesti izvor", "без дозволе", "обавезно навести извор",
+        "manba ko'rsatilishi shart", "манба кўрсатилиши шарт", "сілтеме міндетті",
+        "ohne genehmigung", "nachdruck", "reproduction interdite", "sans autorisation",
+        "sin autorización", "prohibida la reproducción", "sem autorização",
+        "proibida a reprodução", "riproduzione riservata", "senza autorizzazione",
+    ),
+    "advertising": (
+        "advertisement", "advertising", "sponsored", "advertise with us", "реклама", "рекламы",
+        "reklam*", "oglas*", "оглас*", "реклам*", "жарнама*", "anzeige", "werbung",
+        "publicité", "publicidad", "publicidade", "anuncio", "anúncio", "pubblicità",
+    ),
+    "contacts": (
+        "phone", "tel", "email", "e-mail", "contact us", "contacts", "editor-in-chief",
+        "founder", "address", "телефон", "тел", "адрес", "контакты", "главный редактор",
+        "учредитель", "telefon", "ünvan", "əlaqə", "baş redaktor", "təsisçi", "iletişim",
+        "adres", "genel yayın yönetmeni", "kontakt*", "adresa", "glavni urednik", "impressum",
+        "контакт*", "главни уредник", "manzil", "bosh muharrir", "манзил", "бош муҳаррир",
+        "мекенжай", "бас редактор", "chefredakteur", "herausgeber", "téléphone",
+        "rédacteur en chef", "mentions légales", "contacto", "teléfono", "aviso legal",
+        "contato", "telefone", "editor-chefe", "expediente", "contatti", "telefono",
+        "direttore responsabile",
+    ),
+    "sidebar": (  # most read / popular / latest news / related / read also
+        "most read", "most popular", "most viewed", "popular", "latest news", "latest",
+        "related", "related articles", "related stories", "related news", "more news",
+        "other news", "read also", "also read", "read more", "see also", "recommended",
+        "trending", "top stories", "you may also like", "more from", "more stories",
+        "editor's picks", "don't miss",
+        "самое читаемое", "самые читаемые", "популярное", "популярные", "последние новости",
+        "новости по теме", "читайте также", "читать также", "смотрите также", "другие новости",
+        "похожие новости", "по теме", "рекомендуем", "лента новостей", "материалы по теме",
+        "ən çox oxunan*", "ən çox baxılan*", "populyar", "son xəbərlər", "digər xəbərlər",
+        "oxşar xəbərlər", "bənzər xəbərlər", "həmçinin oxuyun", "həmçinin oxu", "xəbər lenti",
+        "mövzu ilə bağlı",
+        "en çok okunan*", "popüler", "son dakika", "son haberler", "ilgili haberler",
+        "diğer haberler", "benzer haberler", "ilginizi çekebilir", "ayrıca okuyun",
+        "najčitanije", "najnovije", "popularno", "povezane vijesti", "povezani članci",
+        "vezane vijesti", "ostale vijesti", "još vijesti", "pročitajte i", "pročitajte još",
+        "preporučujemo", "najčitanije vijesti",
+        "најчитаније", "најновије", "популарно", "повезане вести", "прочитајте и",
+        "остале вести", "још вести",
+        "eng ko'p o'qilgan*", "ko'p o'qilgan*", "so'nggi yangiliklar", "boshqa yangiliklar",
+        "mavzuga oid", "shuningdek o'qing", "энг кўп ўқилган*", "кўп ўқилган*",
+        "сўнгги янгиликлар", "бошқа янгиликлар", "мавзуга оид", "шунингдек ўқинг",
+        "көп оқылған*", "ең көп оқылған*", "соңғы жаңалықтар", "басқа жаңалықтар",
+        "тақырыпқа қатысты", "сондай-ақ оқыңыз", "танымал",
+        "meistgelesen*", "am meisten gelesen", "beliebt*", "neueste nachrichten",
+        "aktuelle nachrichten", "weitere nachrichten", "das könnte sie auch interessieren",
+        "auch interessant", "mehr zum thema", "lesen sie auch", "verwandte artikel",
+        "ähnliche artikel", "empfohlen*", "weiterlesen", "zum thema",
+        "les plus lus", "plus lus", "populaire*", "dernières nouvelles", "dernières infos",
+        "à lire aussi", "lire aussi", "voir aussi", "articles similaires", "sur le même sujet",
+        "autres articles",
+        "más leídas", "más leído*", "lo más visto", "populares", "últimas noticias",
+        "noticias relacionadas", "artículos relacionados", "lee también", "te puede interesar",
+        "otras noticias", "ver también",
+        "mais lidas", "mais lido*", "últimas notícias", "notícias relacionadas",
+        "artigos relacionados", "leia também", "leia mais", "veja também", "outras notícias",
+        "você pode gostar",
+        "più letti", "più lette", "i più letti", "ultime notizie", "articoli correlati",
+        "notizie correlate", "leggi anche", "potrebbe interessarti", "altre notizie",
+    ),
+    "widget": (  # comments / log in / share / subscribe / be the first / print
+        "comment*", "leave a comment", "leave a reply", "post a comment", "add comment",
+        "log in", "login", "sign in", "sign up", "register", "share", "share this", "tweet",
+        "subscribe", "newsletter", "follow us", "be the first", "print", "reply",
+        "click here", "continue reading", "facebook", "twitter", "whatsapp", "telegram",
+        "instagram", "linkedin", "pinterest", "reddit", "youtube", "vkontakte", "google plus",
+        "комментари*", "оставить комментарий", "войти", "вход", "авторизу*", "зарегистрир*",
+        "поделиться", "подписаться", "подпишитесь", "будьте первым", "распечатать", "печать",
+        "ответить",
+        "şərh*", "daxil ol*", "qeydiyyat*", "paylaş*", "abunə ol*", "ilk cavab*", "ilk şərh*",
+        "çap et", "bəyən*", "cavabla",
+        "yorum*", "giriş yap", "üye ol", "kayıt ol", "abone ol", "ilk yorum*", "yazdır",
+        "beğen*",
+        "komentar*", "prijav*", "registr*", "podijeli*", "podeli*", "pretplati*",
+        "budite prvi", "isprintaj", "štampaj", "коментар*", "пријав*", "подели*",
+        "претплати*", "будите први",
+        "izoh*", "fikr bildir*", "kirish", "ro'yxatdan o'tish", "ulashish", "obuna bo'l*",
+        "birinchi bo'lib*", "изоҳ*", "кириш", "улашиш", "обуна бўл*", "биринчи бўлиб*",
+        "пікір*", "кіру", "тіркелу", "бөлісу", "жазылу", "бірінші болып*",
+        "kommentar*", "anmelden", "einloggen", "registrieren", "teilen", "abonnieren",
+        "seien sie der erste", "drucken", "antworten",
+        "commentaire*", "connexion", "se connecter", "s'inscrire", "partager", "abonnez-vous",
+        "s'abonner", "soyez le premier", "imprimer", "répondre",
+        "comentario*", "iniciar sesión", "regístrate", "compartir", "suscríbete",
+        "suscribirse", "sé el primero", "imprimir", "responder",
+        "comentário*", "comentar", "entrar", "cadastre-se", "compartilhar", "partilhar",
+        "assine", "inscreva-se", "seja o primeiro",
+        "accedi", "registrati", "condividi", "iscriviti", "abbonati", "sii il primo",
+        "stampa", "rispondi",
+    ),
+    "metadata": (  # views / source / author / photo / tags / published / archive
+        "views", "view count", "source", "author", "photo", "image", "credit", "tags",
+        "published", "updated", "posted", "category", "archive*", "reading time",
+        "просмотр*", "источник", "автор", "фото", "теги", "метки", "опубликовано",
+        "обновлено", "рубрика", "архив*",
+        "baxış*", "mənbə*", "müəllif", "foto", "teqlər", "kateqoriya", "yenilənib", "arxiv*",
+        "görüntülenme", "okunma", "kaynak", "yazar", "fotoğraf", "etiketler", "kategori",
+        "arşiv*",
+        "pregleda", "pregledi", "izvor", "autor", "tagovi", "oznake", "objavljeno",
+        "ažurirano", "kategorija", "arhiv*", "прегледа", "извор", "аутор", "објављено",
+        "ko'rishlar", "manba*", "muallif", "surat", "teglar", "кўришлар", "манба*",
+        "муаллиф", "сурат", "қаралым", "дереккөз", "жарияланды", "сурет",
+        "aufrufe", "quelle", "bild", "schlagwörter", "veröffentlicht", "aktualisiert",
+        "kategorie", "vues", "auteur", "crédit", "mots-clés", "publié", "mis à jour",
+        "catégorie", "vistas", "visitas", "fuente", "etiquetas", "publicado", "actualizado",
+        "categoría", "visualizações", "fonte", "atualizado", "categoria", "visualizzazioni",
+        "autore", "pubblicato", "aggiornato",
+    ),
+    "attribution": (  # "according to X, Y reports"
+        "according to", "reports", "reported", "citing", "via", "сообщает", "передает",
+        "передаёт", "по данным", "со ссылкой на", "görə", "bildirir", "xəbər verir",
+        "istinadən", "göre", "bildiriyor", "aktarıyor", "prenosi", "javlja", "prema",
+        "преноси", "јавља", "према", "xabar beradi", "ko'ra", "хабар беради", "кўра",
+        "хабарлайды", "сәйкес", "laut", "berichtet", "meldet", "zufolge", "selon",
+        "rapporte", "d'après", "según", "informa", "de acuerdo con", "segundo",
+        "de acordo com", "secondo", "riporta",
+    ),
+}
+
+# Size limits: cue words only count on short lines, so an article sentence that happens to
+# contain "source" or "share" is never cut.
+SHORT_WORDS = 8  # widget, metadata, sidebar heading, contacts
+ATTRIBUTION_WORDS = 12
+NOTICE_WORDS = 40  # copyright, reuse and site-promo notices may be a long sentence
+PATTERN_CHARS = 600  # pattern regexes only run on lines up to this length
+REPEAT_WORDS = 10  # a line longer than this is a duplicate, never a "repeated-line"
+HEADLINE_LINES = 2  # short lines kept just above the body
+SIGNATURE_LINES = 2  # short lines kept just below the body
+CONTEXT_SCAN = 4  # how many non-blank lines to look at around the body for those
+
+# Scores for finding the main content block (a maximum-sum run of lines).
+BARRIER_SCORE = -6.0  # sidebar headings, copyright: the body rarely runs across them
+CHROME_SCORE = -1.0  # any other line caught by a pattern rule: interleaved, it is no border
+SHORT_SCORE = -1.0  # a short line that is not a sentence: menu item, headline, label
+
+# Pattern rules that name their lines by position: chrome before the body is navigation,
+# after it footer.
+POSITIONAL = "positional"
+
+_WORD = regex.compile(r"\w+(?:[-'’.]\w+)*")
+_SENTENCE_END = regex.compile(r"[.!?…:;][\"'»”’)\]]*$")
+_SENTENCE_MARK = regex.compile(r"[.!?…。！？](?=\s|$)")
+_JUNK_CHARS = "/_={}<>|\\#"
+_DIGIT = regex.compile(r"\d")
+_CAMEL_JOIN = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+_APOSTROPHES = regex.compile(r"[‘’ʻʼ`´]")
+_DOMAIN = regex.compile(
+    r"(?<![\w@-])(\p{L}[\p{L}\d-]*\.(?:com|net|org|info|biz|news|media|online|site|tv|io|[a-z]{2}))"
+    r"(?![\p{L}\d])"
+)
+_URL = regex.compile(r"(?:https?://|www\.)\S+")
+_EMAIL = regex.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\[email\s*protected\]")
+_PHONE = regex.compile(r"(?<![\w+])\+?\d[\d ().-]{6,20}\d(?!\w)")
+_COPYRIGHT_SIGN = regex.compile(r"©|\(c\)\s*\d{4}", regex.IGNORECASE)
+_LABEL_VALUE = regex.compile(r"^[^:]{1,40}:\s*\S")
+_DATE = regex.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+    r"|\d{1,2}\.?\s+\p{L}{3,12}\.?,?\s+\d{4}"
+    r"|\p{L}{3,12}\.?\s+\d{1,2},?\s+\d{4}"
+    r"|\d{1,2}:\d{2}(?::\d{2})?"
+)
+_MARKUP = regex.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]{0,200})?/?>|\{[^{}]{0,200}:[^{}]{0,200};")
+
+
+def _cue_pattern(cues: tuple[str, ...]) -> regex.Pattern[str]:
+    """One alternation for a cue category, matched on casefolded text."""
+    alternatives = []
+    for cue in sorted(cues, key=len, reverse=True):
+        stem = cue.endswith("*")
+        words = _normalise_for_cues(cue.rstrip("*")).split()
+        body = r"\s+".join(regex.escape(word) for word in words)
+        alternatives.append(body + (r"\w*" if stem else ""))
+    return regex.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+def _normalise_for_cues(text: str) -> str:
+    """Casefold, split glued icon labels ("seeViews" -> "see views"), unify apostrophes."""
+    text = _CAMEL_JOIN.sub(" ", text)
+    text = _APOSTROPHES.sub("'", text)
+    return text.casefold().replace("\u0307", "")
+
+
+_CUE_PATTERNS: dict[str, regex.Pattern[str]] = {
+    category: _cue_pattern(cues) for category, cues in CUE_WORDS.items()
+}
+
+
+@dataclass(slots=True)
+class StripResult:
+    """The kept text and one :class:`Removal` for every removed non-blank line."""
+
+    text: str
+    removed: list[Removal]
+
+
+@dataclass(slots=True, frozen=True)
+class LineFeatures:
+    """What the decision needs to know about one non-blank line.
+
+    ``cue_share`` maps each cue category found on the line to the share of the line's words
+    that the cues cover (1.0: the line is nothing but cue words).
+    """
+
+    index: int  # 0-based line number
+    text: str  # the line without surrounding whitespace
+    key: str  # casefolded, whitespace-folded: equal keys are the same line
+    words: int
+    chars: int
+    sentence_like: bool  # ends like a sentence
+    sentences: int  # sentence-final punctuation marks anywhere on the line
+    junk_chars: int  # characters of paths, markup and code: / _ = { } < > | \\ #
+    digits: int
+    cue_share: dict[str, float]
+    repeats: int  # how many lines of the text have this key
+    has_url: bool
+    has_email: bool
+    has_phone: bool
+    has_digit: bool
+    label_value: bool  # "label: value"
+    stamp: bool  # nothing but a date, a time and counters
+    site_domain: bool  # names the site itself (a domain seen on a logo-like line)
+    foreign_domain: bool  # names some other domain-like site
+    markup: bool
+
+    @property
+    def is_short(self) -> bool:
+        return self.words <= SHORT_WORDS
+
+    @property
+    def is_prose(self) -> bool:
+        """Words rather than paths, code, or lists of numbers."""
+        return self.junk_chars <= 0.2 * self.words and self.digits <= 0.25 * self.chars
+
+    @property
+    def is_paragraph(self) -> bool:
+        """A line that reads like body text."""
+        if not self.is_prose:
+            return False
+        return (self.words >= 10 and self.sentence_like) or (self.chars >= 250 and self.sentences > 0)
+
+
+def strip(text: str, *, lang: str | None = None, min_repeat: int = 3) -> StripResult:
+    """Remove site chrome from a plain-text page and say which rule removed each line.
+
+    ``lang`` is accepted for the pipeline's sake; the rules are language-independent (the cue
+    word table covers many languages at once). ``min_repeat`` is how many copies make a short
+    line a ``repeated-line``.
+
+    >>> page = "\\n".join([
+    ...     "Home", "World", "Sport",
+    ...     "Council approves the new bridge",
+    ...     "The city council voted on Tuesday to build a new bridge over the river, ending a decade of debate.",
+    ...     "Construction is expected to start next spring and to last about three years, officials said.",
+    ...     "© 2024 Example News. All rights reserved.",
+    ... ])
+    >>> result = strip(page)
+    >>> print(result.text)
+    Council approves the new bridge
+    The city council voted on Tuesday to build a new bridge over the river, ending a decade of debate.
+    Construction is expected to start next spring and to last about three years, officials said.
+    >>> [(r.line, r.rule) for r in result.removed]
+    [(1, 'navigation'), (2, 'navigation'), (3, 'navigation'), (7, 'footer')]
+    """
+    lines = text.split("\n")
+    features = line_features(lines)
+    rules = decide(features, min_repeat=min_repeat)
+    return _assemble(lines, rules)
+
+
+# ---------------------------------------------------------------------------------------------
+# Line features
+
+
+def line_features(lines: list[str]) -> list[LineFeatures | None]:
+    """Describe every line; ``None`` for blank lines. Document-level context (repetition, the
+    site's own domain) is folded in so that each feature vector stands on its own."""
+    stripped = [line.strip() for line in lines]
+    keys = [_line_key(line) for line in stripped]
+    counts: dict[str, int] = {}
+    for key in keys:
+        if key:
+            counts[key] = counts.get(key, 0) + 1
+    domains = [_domains(line) for line in stripped]
+    site_domains = _site_domains(stripped, domains)
+    return [
+        _features(index, line, keys[index], counts.get(keys[index], 0), domains[index], site_domains)
+        if line
+        else None
+        for index, line in enumerate(stripped)
+    ]
+
+
+def _line_key(line: str) -> str:
+    return " ".join(line.casefold().split())
+
+
+def _domains(line: str) -> set[str]:
+    if not line or len(line) > PATTERN_CHARS or "." not in line:
+        return set()
+    return {match.casefold() for match in _DOMAIN.findall(line)}
+
+
+def _site_domains(lines: list[str], domains: list[set[str]]) -> set[str]:
+    """Domains that stand (almost) alone on a line, like a logo or a footer's site name: the
+    site's own name, so that every line promoting it is chrome."""
+    own: set[str] = set()
+    for line, found in zip(lines, domains):
+        if found and len(_WORD.findall(line)) <= 6:
+            own |= found
+    return own
+
+
+def _features(
+    index: int, line: str, key: str, repeats: int, domains: set[str], site_domains: set[str]
+) -> LineFeatures:
+    words = len(_WORD.findall(line))
+    small = len(line) <= PATTERN_CHARS
+    cue_text = _normalise_for_cues(line) if words <= NOTICE_WORDS and small else ""
+    return LineFeatures(
+        index=index,
+        text=line,
+        key=key,
+        words=words,
+        chars=len(line),
+        sentence_like=bool(_SENTENCE_END.search(line[-8:])),
+        sentences=len(_SENTENCE_MARK.findall(line)),
+        junk_chars=sum(map(line.count, _JUNK_CHARS)),
+        digits=len(_DIGIT.findall(line)),
+        cue_share=_cue_share(cue_text, words),
+        repeats=repeats,
+        has_url=small and bool(_URL.search(line)),
+        has_email=small and bool(_EMAIL.search(line)),
+        has_phone=small and bool(_PHONE.search(line)),
+        has_digit=_DIGIT.search(line) is not None,
+        label_value=small and bool(_LABEL_VALUE.match(line)),
+        stamp=small and words <= SHORT_WORDS and _is_stamp(line),
+        site_domain=bool(domains & site_domains),
+        foreign_domain=bool(domains - site_domains),
+        markup=_has_markup(line, small),
+    )
+
+
+def _has_markup(line: str, small: bool) -> bool:
+    """Two tags on a short line, or a tag opening a long one (a script or a template dump)."""
+    if small:
+        return len(_MARKUP.findall(line)) >= 2
+    return _MARKUP.search(line[:PATTERN_CHARS]) is not None
+
+
+def _cue_share(cue_text: str, words: int) -> dict[str, float]:
+    if not cue_text:
+        return {}
+    shares = {}
+    for category, pattern in _CUE_PATTERNS.items():
+        matched = sum(len(_WORD.findall(m.group())) or 1 for m in pattern.finditer(cue_text))
+        if matched:
+            shares[category] = min(1.0, matched / max(words, 1))
+    return shares
+
+
+def _is_stamp(line: str) -> bool:
+    """A date or time with at most a counter or an icon label around it: "26 May 2024 12:05 279"."""
+    if not _DATE.search(line):
+        return False
+    rest = _DATE.sub(" ", line)
+    leftover = [word for word in _WORD.findall(rest) if not word.isdigit()]
+    return len(leftover) <= 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Decision
+
+
+def decide(features: list[LineFeatures | None], *, min_repeat: int = 3) -> list[str | None]:
+    """The rule that removes each line, or ``None`` to keep it (blank lines: ``None``)."""
+    rules = [pattern_rule(f, min_repeat=min_repeat) if f else None for f in features]
+    scores = [line_score(f, rule) if f else 0.0 for f, rule in zip(features, rules)]
+    body = find_body(scores)
+    if body is None:  # nothing reads like an article: only remove what the patterns name
+        decisions = [None if rule == POSITIONAL else rule for rule in rules]
+    else:
+        decisions = _decide_around_body(features, rules, body)
+    _mark_sidebar_blocks(features, rules, decisions, body)
+    _mark_duplicates(features, decisions)
+    return decisions
+
+
+def pattern_rule(f: LineFeatures, *, min_repeat: int = 3) -> str | None:
+    """The rule a line triggers on its own, wherever it stands; ``POSITIONAL`` for chrome whose
+    name depends on where it stands (the site's own name: navigation above, footer below)."""
+    cues = f.cue_share
+    if f.markup:
+        return "markup"
+    if f.repeats >= min_repeat and f.words <= REPEAT_WORDS:
+        return "repeated-line"
+    if f.words <= NOTICE_WORDS and (
+        "copyright" in cues or "reuse" in cues or _COPYRIGHT_SIGN.search(f.text[:PATTERN_CHARS])
+    ):
+        return "footer"
+    if f.words <= ATTRIBUTION_WORDS and (f.foreign_domain or f.site_domain) and "attribution" in cues:
+        return "attribution"
+    if f.words <= ATTRIBUTION_WORDS and _is_sidebar_heading(f):
+        return "sidebar"
+    if f.stamp:
+        return "link-list"
+    if f.words <= ATTRIBUTION_WORDS and "metadata" in cues and (f.label_value or f.has_digit or f.has_url):
+        return "metadata-line"
+    if f.is_short and f.has_url and f.words <= 3:
+        return "metadata-line"
+    if f.is_short and (f.has_email or f.has_phone or cues.get("contacts", 0) >= 0.4):
+        return "footer"
+    if f.is_short and cues.get("advertising", 0) > 0 and f.words <= 3:
+        return "widget"
+    if f.words <= ATTRIBUTION_WORDS and cues.get("advertising", 0) > 0 and (f.has_email or f.has_url):
+        return "footer"
+    if f.is_short and (cues.get("widget", 0) >= 0.4 or ("widget" in cues and f.has_digit)):
+        return "widget"
+    if f.site_domain and f.words <= NOTICE_WORDS:
+        return POSITIONAL
+    return None
+
+
+def _is_sidebar_heading(f: LineFeatures) -> bool:
+    """A heading made of sidebar cue words ("Most read today"), or a cross-link that starts with
+    one ("Read also: ...")."""
+    share = f.cue_share.get("sidebar", 0.0)
+    if share == 0.0:
+        return False
+    uncovered_words = f.words * (1 - share)
+    return (f.is_short and uncovered_words <= 2.01) or _starts_with_cue_and_colon(f.text)
+
+
+def _starts_with_cue_and_colon(text: str) -> bool:
+    head, sep, _ = text.partition(":")
+    if not sep or len(head) > 40:
+        return False
+    return bool(_CUE_PATTERNS["sidebar"].fullmatch(_normalise_for_cues(head.strip())))
+
+
+def line_score(f: LineFeatures, rule: str | None) -> float:
+    """How much a line looks like body text: positive for paragraphs, negative for chrome."""
+    if rule == "sidebar" or (rule == "footer" and f.words > 2):
+        return BARRIER_SCORE
+    if rule:
+        return CHROME_SCORE
+    if f.is_paragraph:
+        return 1.0 + min(f.chars, 500) / 100
+    if f.words >= 6 and f.sentence_like:
+        return 0.2
+    return SHORT_SCORE
+
+
+def find_body(scores: list[float]) -> tuple[int, int] | None:
+    """The run of lines with the largest total score (Kadane), as inclusive 0-based bounds."""
+    best_sum, best = 0.0, None
+    run_sum, run_start = 0.0, 0
+    for index, score in enumerate(scores):
+        if run_sum <= 0:
+            run_sum, run_start = 0.0, index
+        run_sum += score
+        if run_sum > best_sum:
+            best_sum, best = run_sum, (run_start, index)
+    if best is None:
+        return None
+    start, end = best
+    while scores[start] == 0.0:  # trim blank lines from the edges
+        start += 1
+    return start, end
+
+
+def _decide_around_body(
+    features: list[LineFeatures | None], rules: list[str | None], body: tuple[int, int]
+) -> list[str | None]:
+    start, end = body
+    kept_context = _context_lines(features, rules, range(start - 1, -1, -1), HEADLINE_LINES)
+    kept_context |= _context_lines(features, rules, range(end + 1, len(features)), SIGNATURE_LINES)
+    decisions: list[str | None] = []
+    for index, (f, rule) in enumerate(zip(features, rules)):
+        if f is None:
+            decisions.append(None)
+        elif rule and rule != POSITIONAL:
+            decisions.append(rule)
+        elif start <= index <= end or index in kept_context:
+            decisions.append("footer" if rule == POSITIONAL else None)
+        else:
+            decisions.append("navigation" if index < start else "footer")
+    return decisions
+
+
+def _context_lines(
+    features: list[LineFeatures | None], rules: list[str | None], order: range, limit: int
+) -> set[int]:
+    """Short lines right above or below the body that belong to it: a headline, a signature.
+    Lines removed by a light pattern rule (an attribution, a stamp) are stepped over; the walk
+    stops at the first line that is chrome."""
+    kept: set[int] = set()
+    scanned = 0
+    for index in order:
+        f = features[index]
+        if f is None:
+            continue
+        scanned += 1
+        if scanned > CONTEXT_SCAN or len(kept) >= limit:
+            break
+        rule = rules[index]
+        if rule in ("attribution", "metadata-line", "link-list", "widget"):
+            continue
+        if rule or not _belongs_to_body(f):
+            break
+        kept.add(index)
+    return kept
+
+
+def _belongs_to_body(f: LineFeatures) -> bool:
+    return 2 <= f.words <= 25 and not (f.has_url or f.stamp)
+
+
+def _mark_sidebar_blocks(
+    features: list[LineFeatures | None],
+    rules: list[str | None],
+    decisions: list[str | None],
+    body: tuple[int, int] | None,
+) -> None:
+    """After a sidebar heading, the lines up to the next paragraph of the body are its list."""
+    in_block = False
+    for index, f in enumerate(features):
+        if f is None:
+            continue
+        if rules[index] == "sidebar":
+            in_block = body is None or index >= body[0]
+            continue
+        if not in_block:
+            continue
+        inside_body = body is not None and body[0] <= index <= body[1]
+        if inside_body and f.is_paragraph:
+            in_block = False
+        elif decisions[index] in (None, "footer") and rules[index] is None:
+            decisions[index] = "sidebar"
+
+
+def _mark_duplicates(features: list[LineFeatures | None], decisions: list[str | None]) -> None:
+    """Of several kept copies of a line, keep the first."""
+    seen: set[str] = set()
+    for index, f in enumerate(features):
+        if f is None or decisions[index] is not None or f.words == 0:
+            continue
+        if f.key in seen:
+            decisions[index] = "duplicate-line"
+        seen.add(f.key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+def _assemble(lines: list[str], decisions: list[str | None]) -> StripResult:
+    kept: list[str] = []
+    removed: list[Removal] = []
+    for number, (line, rule) in enumerate(zip(lines, decisions), start=1):
+        if rule is not None:
+            removed.append(Removal(line=number, text=line, rule=rule))
+        elif line.strip():
+            kept.append(line)
+        elif kept and kept[-1] != "":
+            kept.append("")  # one blank line between paragraphs, however many there were
+    return StripResult(text="\n".join(kept).strip(), removed=removed)

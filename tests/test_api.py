@@ -1,0 +1,71 @@
+"""The library API: clean() over plain Python objects, run() into a folder, workers and determinism."""
+from __future__ import annotations
+
+import filecmp
+
+import pytest
+from conftest import OTHER_ARTICLE, read_jsonl, seed_text
+
+import cleanpress
+from cleanpress import CleanConfig
+
+
+def test_clean_takes_dicts_and_strings_and_yields_clean_documents():
+    docs = [
+        {"id": "x", "text": seed_text("001_d9873389c63c602c"), "site": "senzor"},
+        seed_text(OTHER_ARTICLE),
+        {"id": "copy", "text": seed_text("001_d9873389c63c602c").replace(",", "").replace(" ", "  ")},
+    ]
+    kept = list(cleanpress.clean(docs))
+    assert [d.id for d in kept] == ["x", "1"]
+    assert kept[0].metadata == {"site": "senzor"} and kept[0].lang == "az"
+    assert "Baş yazı" not in kept[0].text and any(r.rule for r in kept[0].removed)
+    assert kept[1].date == "2025-11-10" and kept[1].lang == "uz"
+
+
+def test_clean_options_are_config_fields():
+    docs = [seed_text("000_23abae5eefcf2c15"), seed_text("003_f46eb504ccd924e4")]
+    assert len(list(cleanpress.clean(docs))) == 1
+    assert len(list(cleanpress.clean(docs, translated=False))) == 2
+    with pytest.raises(TypeError):
+        list(cleanpress.clean(docs, no_such_option=1))
+
+
+def test_invalid_config_is_refused():
+    with pytest.raises(ValueError, match="near-threshold"):
+        CleanConfig(near_threshold=1.5)
+    with pytest.raises(ValueError, match="keep"):
+        CleanConfig(keep="random")
+
+
+def test_workers_and_batch_size_do_not_change_the_output(seeds_dir, tmp_path):
+    one = cleanpress.run([seeds_dir], tmp_path / "one", CleanConfig(workers=1, batch_size=256))
+    two = cleanpress.run([seeds_dir], tmp_path / "two", CleanConfig(workers=2, batch_size=1))
+    for name in ("corpus", "duplicates", "removed", "repairs", "skipped"):
+        assert filecmp.cmp(one.output / f"{name}.jsonl", two.output / f"{name}.jsonl", shallow=False), name
+    assert one.report["documents"] == two.report["documents"]
+
+
+def test_a_failed_run_leaves_no_output(tmp_path, monkeypatch):
+    import cleanpress.pipeline as pipeline
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pipeline.DuplicateIndex, "resolve", explode)
+    with pytest.raises(RuntimeError):
+        cleanpress.run([tmp_path], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_run_writes_a_report_with_counts_per_stage(seeds_dir, tmp_path):
+    report = cleanpress.run([seeds_dir], tmp_path / "out").report
+    assert report["documents"]["read"] == 5
+    assert report["duplicates"] == {"translated": 1}
+    assert report["boilerplate"]["lines_removed"] > 50
+    assert report["boilerplate"]["rules"]
+    assert report["repairs"]["fix_mixed_script_words"] == 1
+    assert set(report["languages"]) == {"az", "bs", "uz"} or set(report["languages"]) == {"az", "uz"}
+    kept = read_jsonl(tmp_path / "out" / "corpus.jsonl")
+    assert sum(report["languages"].values()) == len(kept) == 4

@@ -1,0 +1,72 @@
+"""Readers: files, folders, JSON Lines, encodings and the problems they report."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from cleanpress.config import CleanConfig
+from cleanpress.document import Document, Skipped
+from cleanpress.readers import InputError, read_documents
+
+
+def read(*paths, **options):
+    return list(read_documents(paths, CleanConfig(**options)))
+
+
+def test_folder_is_read_recursively_in_sorted_order_with_stems_as_ids(seeds_dir, tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.txt").write_text("zed", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("ay", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
+    docs = read(tmp_path)
+    assert [(d.id, d.text) for d in docs] == [("a", "ay"), ("z", "zed")]
+    seeds = read(seeds_dir)
+    assert [d.id for d in seeds] == sorted(p.stem for p in seeds_dir.glob("*.txt"))
+
+
+def test_date_header_becomes_a_field(seeds_dir):
+    docs = {d.id: d for d in read(seeds_dir)}
+    assert docs["000_23abae5eefcf2c15"].date == "2025-11-12"
+    assert docs["000_23abae5eefcf2c15"].text.startswith("Ötən həftə")
+    assert docs["001_d9873389c63c602c"].date is None
+
+
+def test_legacy_encodings_and_boms_are_decoded(tmp_path):
+    russian = "Президент Казахстана Касым-Жомарт Токаев прибыл в Москву, где проведёт переговоры о газе."
+    (tmp_path / "cp1251.txt").write_bytes(russian.encode("cp1251"))
+    (tmp_path / "bom.txt").write_bytes("\ufeff".encode("utf-8") + russian.encode("utf-8"))
+    (tmp_path / "utf16.txt").write_bytes(russian.encode("utf-16"))
+    docs = read(tmp_path)
+    assert [d.text for d in docs] == [russian, russian, russian]
+
+
+def test_binary_file_is_skipped_not_fatal(tmp_path):
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    (tmp_path / "ok.txt").write_text("fine", encoding="utf-8")
+    items = read(tmp_path)
+    assert isinstance(items[0], Skipped) and "binary" in items[0].reason and items[0].source.endswith("image.txt")
+    assert isinstance(items[1], Document) and items[1].text == "fine"
+
+
+def test_truncated_gzip_keeps_the_records_before_the_damage(tmp_path):
+    path = tmp_path / "part.jsonl.gz"
+    payload = "".join(json.dumps({"id": i, "text": f"document number {i} " * 50}) + "\n" for i in range(200))
+    path.write_bytes(gzip.compress(payload.encode())[:-200])
+    items = read(path)
+    docs = [i for i in items if isinstance(i, Document)]
+    assert 0 < len(docs) < 200 and [d.id for d in docs] == [str(i) for i in range(len(docs))]
+    assert isinstance(items[-1], Skipped) and "compressed" in items[-1].reason and items[-1].line == len(docs) + 1
+
+
+def test_missing_path_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="nowhere"):
+        read(tmp_path / "nowhere")
+
+
+def test_jsonl_without_id_gets_stem_and_line(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"text": "one"}) + "\n\n" + json.dumps({"text": "two", "date": "2024-01-02"}) + "\n")
+    docs = read(path)
+    assert [(d.id, d.source_line, d.date) for d in docs] == [("feed:1", 1, None), ("feed:3", 3, "2024-01-02")]

@@ -2,7 +2,7 @@
 
 >>> import cleanpress
 >>> docs = [{"id": "a", "text": "Tokayev met Putin in Moscow on Tuesday to discuss gas projects."},
-...         {"id": "b", "text": "Tokayev  met Putin in MOSCOW on Tuesday, to discuss gas projects!"}]
+...         {"id": "b", "text": "tokayev met putin in MOSCOW on tuesday to discuss gas projects"}]
 >>> [d.id for d in cleanpress.clean(docs)]
 ['a']
 """

@@ -1,0 +1,83 @@
+"""The language stage and the fingerprint stage, each alone."""
+from __future__ import annotations
+
+from conftest import OTHER_ARTICLE, TRANSLATION_PAIR, seed_text
+
+from cleanpress.anchors import phonetic_key, translation_anchors
+from cleanpress.config import CleanConfig
+from cleanpress.document import Document
+from cleanpress.fingerprint import exact_hash, fingerprint, main_script
+from cleanpress.language import identify
+from cleanpress.readers import split_date_header
+
+
+def body(stem: str) -> str:
+    return split_date_header(seed_text(stem))[1]
+
+
+def test_seed_languages():
+    assert identify(body("000_23abae5eefcf2c15"))[0] == "az"
+    assert identify(body("003_f46eb504ccd924e4"))[0] in ("bs", "hr", "sr")
+    assert identify(body(OTHER_ARTICLE))[0] == "uz"
+
+
+def test_language_of_text_without_letters_is_undetermined():
+    assert identify("12 345 — 67,8 %") == ("und", 0.0)
+
+
+def test_language_probability_is_a_probability():
+    lang, probability = identify("The minister said the talks would continue next week in Brussels.")
+    assert lang == "en" and 0.5 < probability <= 1.0
+
+
+def test_phonetic_keys_agree_across_scripts_and_spellings():
+    groups = [
+        ("Tokayev", "Tokajev", "Тоқаев", "Токаев", "Tokayevin"),
+        ("Washington", "Vaşinqton", "Вашингтон"),
+        ("Peskov", "Песков", "Peskovun"),
+        ("Kazakhstan", "Qazaxıstan", "Kazahstan", "Казахстан"),
+    ]
+    for group in groups:
+        assert len({phonetic_key(name) for name in group}) == 1, group
+    assert phonetic_key("Tokayev") != phonetic_key("Putin")
+
+
+def test_anchors_of_translations_overlap_more_than_those_of_other_articles():
+    az, bs = (translation_anchors(body(stem)) for stem in TRANSLATION_PAIR)
+    uz = translation_anchors(body(OTHER_ARTICLE))
+    jaccard = lambda a, b: len(a & b) / len(a | b)
+    assert jaccard(az, bs) > 2 * max(jaccard(az, uz), jaccard(bs, uz))
+    assert {"#11", "#12"} <= az & bs  # the dates survive translation
+
+
+def test_sentence_initial_words_are_not_anchors_but_acronyms_are():
+    anchors = translation_anchors("Yesterday the talks ended. Nobody came. The NATO summit met in Paris.")
+    assert phonetic_key("Yesterday") not in anchors and phonetic_key("Nobody") not in anchors
+    assert {phonetic_key("NATO"), phonetic_key("Paris")} <= anchors
+
+
+def test_number_anchors_ignore_group_separators():
+    assert "#6500" in translation_anchors("a route of 6 500 km") & translation_anchors("a route of 6.500 km")
+
+
+def test_exact_hash_ignores_case_spacing_and_punctuation_only():
+    assert exact_hash("Hello,  World!\n") == exact_hash("hello world")
+    assert exact_hash("hello world") != exact_hash("hello word")
+
+
+def test_fingerprint_holds_no_text_and_is_deterministic():
+    doc = Document(id="x", text=body("003_f46eb504ccd924e4"), lang="bs")
+    first, second = fingerprint(doc, CleanConfig()), fingerprint(doc, CleanConfig())
+    assert (first.near == second.near).all() and (first.anchors == second.anchors).all()
+    assert first.script == "Latin" and first.anchor_signature is not None and len(first.near) == 128
+    assert not any(isinstance(value, str) and len(value) > 100 for value in vars_of(first))
+
+
+def vars_of(fp) -> list:
+    return [getattr(fp, name) for name in fp.__slots__]
+
+
+def test_main_script():
+    assert main_script(body(OTHER_ARTICLE)) == "Cyrillic"
+    assert main_script(body("000_23abae5eefcf2c15")) == "Latin"
+    assert main_script("12345") == "None"

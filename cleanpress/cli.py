@@ -126,7 +126,8 @@ def _summary(report: dict[str, Any], output: Path) -> None:
     table.add_row("skipped", f"{docs['skipped']} ({reasons})")
     strip = report["boilerplate"]
     table.add_row("boilerplate lines removed", f"{strip['lines_removed']} ({strip['chars_removed']} characters)")
-    table.add_row("documents repaired", str(sum(report["repairs"].values())) + " repairs")
+    fixers = ", ".join(f"{n} {k}" for k, n in report["repairs"]["fixers"].items()) or "none"
+    table.add_row("documents repaired", f"{report['repairs']['documents']} ({fixers})")
     table.add_row("languages", ", ".join(f"{k} {n}" for k, n in report["languages"].items()) or "none")
     table.add_row("seconds", str(report.get("seconds", "")))
     errors.print(table)

@@ -92,6 +92,7 @@ class OutputFolder:
         if doc.repairs:
             self._line("repairs", {"id": doc_id, "repairs": [r.to_dict() for r in doc.repairs]})
             self.fixers.update(r.fixer for r in doc.repairs)
+            self.counts["repaired"] += 1
 
     def report(self, **extra: Any) -> dict[str, Any]:
         """The counts of this run, as written to ``report.json``."""
@@ -110,7 +111,7 @@ class OutputFolder:
                 "chars_removed": self.chars["stripped"],
                 "rules": dict(self.rules.most_common()),
             },
-            "repairs": dict(self.fixers.most_common()),
+            "repairs": {"documents": self.counts["repaired"], "fixers": dict(self.fixers.most_common())},
             "languages": dict(self.languages.most_common()),
             "chars_kept": self.chars["kept"],
             **extra,

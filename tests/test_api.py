@@ -65,7 +65,8 @@ def test_run_writes_a_report_with_counts_per_stage(seeds_dir, tmp_path):
     assert report["duplicates"] == {"translated": 1}
     assert report["boilerplate"]["lines_removed"] > 50
     assert report["boilerplate"]["rules"]
-    assert report["repairs"]["fix_mixed_script_words"] == 1
+    assert report["repairs"]["fixers"]["fix_mixed_script_words"] == 1
+    assert report["repairs"]["documents"] == 3
     assert set(report["languages"]) == {"az", "bs", "uz"} or set(report["languages"]) == {"az", "uz"}
     kept = read_jsonl(tmp_path / "out" / "corpus.jsonl")
     assert sum(report["languages"].values()) == len(kept) == 4

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from . import __version__
 from .config import CleanConfig
+from .document import Skipped
 from .readers import InputError
 from .writers import OutputExistsError
 
@@ -79,10 +80,12 @@ def clean(
     except ValueError as error:
         _fail(str(error))
     try:
+        warn = _SkipWarnings()
         with _progress(quiet) as advance:
-            result = run(inputs, output, config, force=force, progress=advance)
+            result = run(inputs, output, config, force=force, progress=advance, on_skip=warn)
     except (InputError, OutputExistsError) as error:
         _fail(str(error))
+    warn.close(output)
     if not quiet:
         _summary(result.report, output)
 
@@ -90,6 +93,24 @@ def clean(
 def _fail(message: str) -> None:
     errors.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(USAGE_ERROR)
+
+
+class _SkipWarnings:
+    """One warning line per skipped input (file:line: reason), up to a limit; the rest are counted."""
+
+    LIMIT = 20
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, skipped: Skipped) -> None:
+        self.count += 1
+        if self.count <= self.LIMIT:
+            errors.print(f"[yellow]warning:[/] {skipped.where}: {skipped.reason}", highlight=False, markup=True)
+
+    def close(self, output: Path) -> None:
+        if self.count > self.LIMIT:
+            errors.print(f"[yellow]warning:[/] {self.count - self.LIMIT} more skipped inputs: see {output / 'skipped.jsonl'}")
 
 
 class _progress:

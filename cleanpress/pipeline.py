@@ -179,15 +179,19 @@ def run(
     *,
     force: bool = False,
     progress: ProgressCallback | None = None,
+    on_skip: Callable[[Skipped], None] | None = None,
 ) -> RunResult:
     """Read ``inputs``, clean them and write the corpus and its manifests into ``output``.
 
     The folder appears whole when the run succeeds; a failed run leaves the previous one as it was.
+    ``on_skip`` is called with each input that could not be used, as soon as it is known.
     """
     config = config or CleanConfig()
     started = time.perf_counter()
     with OutputFolder(output, force=force) as folder:
         for outcome in process(read_documents(inputs, config), config, spool_dir=folder.staging, progress=progress):
             folder.write(outcome)
+            if on_skip is not None and outcome.skipped is not None:
+                on_skip(outcome.skipped)
         report = folder.finish(config=config.to_dict(), seconds=round(time.perf_counter() - started, 3))
     return RunResult(output=Path(output), report=report)

@@ -120,6 +120,18 @@ def test_jsonl_gz_with_custom_fields_and_a_bad_line(tmp_path):
     skipped = read_jsonl(tmp_path / "out" / "skipped.jsonl")
     assert [(s["line"], s["source"]) for s in skipped] == [(2, str(path)), (3, str(path)), (4, str(path))]
     assert "JSON" in skipped[0]["reason"] and "body" in skipped[1]["reason"] and "list" in skipped[2]["reason"]
+    assert f"{path}:2: not valid JSON" in " ".join(result.output.split())  # the user is told at once
+
+
+def test_unreadable_and_binary_files_are_reported_and_the_rest_kept(seeds_dir, copy_seeds, tmp_path):
+    (copy_seeds / "gone.txt").symlink_to(tmp_path / "missing-target")
+    (copy_seeds / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)))
+    result = run_cli("clean", copy_seeds, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "gone.txt: cannot read file" in flat and "photo.txt: binary" in flat
+    assert len(read_jsonl(tmp_path / "out" / "corpus.jsonl")) == 4
+    assert len(read_jsonl(tmp_path / "out" / "skipped.jsonl")) == 2
 
 
 def test_html_files_are_extracted_first(tmp_path):

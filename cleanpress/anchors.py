@@ -1,33 +1,60 @@
 """Translation anchors: the parts of a news text that survive translation into another language.
 
-A translator rewrites every common word but keeps names, places, organisations, acronyms and
-numbers. Written in another script they change spelling (`Tokayev`, `Tokajev`, `Тоқаев`), so each
-name is reduced to a *phonetic key*: transliterated to ASCII, digraphs merged (`sh`, `zh`, `kh`),
-letters folded into consonant classes that transliteration systems confuse (`q`/`k`/`g`,
-`s`/`z`/`c`/`j`, `v`/`w`/`f`), vowels dropped, and only the first consonants kept so that case
-endings (`Tokayevin`, `Putinom`) do not matter. Numbers are written without group separators.
+A translator rewrites every common word but keeps names, places, organisations, acronyms,
+numbers and dates. Written in another script they change spelling (`Tokayev`, `Tokajev`,
+`Тоқаев`), so each name is reduced to a *phonetic key*: transliterated to ASCII, digraphs merged
+(`sh`, `zh`, `kh`), letters folded into consonant classes that transliteration systems confuse
+(`q`/`k`/`g`, `s`/`z`/`c`/`j`, `v`/`w`/`f`), vowels dropped, and only the first consonants kept so
+that case endings (`Tokayevin`, `Putinom`) do not matter.
 
-The anchors of two translations overlap far more than those of two different articles on the
-same story, once anchors every article shares (`Russia`, `Putin`) are weighted down (see
-:mod:`cleanpress.dedup`).
+Other anchors:
+
+* **exonyms** (:mod:`cleanpress.exonyms`): countries, capitals and their acronyms whose names
+  differ by language get one canonical anchor (``Germany``, ``Almaniya``, ``Njemačka`` -> ``@de``;
+  ``USA``, ``ABŞ``, ``SAD``, ``АҚШ`` -> ``@us``);
+* **numbers** in any notation: group separators dropped (``6 500``, ``6.500``, ``6,500``),
+  decimal commas read as points (``2,5`` = ``2.5``), scale words applied in the 14 benchmark
+  languages (``2.5 million``, ``2,5 млн``, ``6 min 500`` = 6500);
+* **dates**: a month name next to a number (``11 June``, ``11 июня``, ``June 2019``) or a
+  numeric date (``11.06.2019``) adds the month (``@m6``) and the day (``@m6/11``);
+* **quoted titles**: a capitalised word right after an opening quote counts as a name even at
+  the start of a sentence (``«Lukoil»``).
+
+Pages whose script has no case (Georgian, Arabic, CJK: :func:`is_caseless`) cannot tell names by
+their capital letter: their anchors are every word's key (:func:`all_word_anchors`). Languages
+that capitalise every noun (German, :data:`NOUN_CASE_LANGUAGES`) keep their capitalised words,
+nouns included. Both are *fallback* anchor sets, larger than the names of the other side, and
+:mod:`cleanpress.dedup` compares them by containment instead of Jaccard similarity.
 
 >>> sorted(translation_anchors("Yesterday Tokayev met Putin in Moscow; 6,500 km of road."))
-['#6500', 'msk', 'ptn', 'tkv']
+['#6500', '@mos', 'ptn', 'tkv']
 >>> phonetic_key("Tokajev") == phonetic_key("Тоқаевнинг") == phonetic_key("Tokayevin")
 True
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+
 import regex
 from anyascii import anyascii
 
+from .exonyms import exonym, is_month, scale
+
 KEY_LENGTH = 3  # consonant classes kept per name: long enough to be rare, short enough to ignore endings
 MIN_KEY_LENGTH = 2  # shorter keys ("Xi" -> "s") match too much to be evidence
+FEATURES = frozenset({"exonyms", "numbers", "dates", "quotes"})  # every optional kind of anchor
 
-# Words: letters with inner apostrophes/hyphens, or numbers with group separators ("6 500", "6.500").
-_TOKEN = regex.compile(r"\p{L}[\p{L}\p{M}'’]*|\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?![\d])|\d+")
+# One token: a numeric date, a number (group separators, decimal part), or a word.
+_TOKEN = regex.compile(
+    r"(?P<date>(?<!\d)\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d]))"
+    r"|(?P<number>\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?![\d])(?:[.,]\d+(?![\d]))?|\d+(?:[.,]\d+(?![\d]))?)"
+    r"|(?P<word>\p{L}[\p{L}\p{M}'’]*)"
+)
 _SENTENCE_BREAK = regex.compile(r"[.!?…:;—–]")  # between two words: the second starts a sentence
-_GROUP_SEPARATOR = regex.compile(r"[ .,\u00a0\u202f]")
+_OPENING_QUOTE = regex.compile(r"[«„“\"‘‚‹]\s*$")
+_GROUPED = regex.compile(r"^\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+")
 _NOT_ASCII_LETTER = regex.compile(r"[^a-z]")
 
 # Digraphs that transliteration systems write differently, merged before letters are classed.
@@ -50,6 +77,7 @@ _CONSONANT_CLASS = {
 }
 
 
+@lru_cache(maxsize=65536)
 def phonetic_key(word: str, length: int = KEY_LENGTH) -> str:
     """The consonant skeleton of a name, the same across scripts and transliterations.
 
@@ -74,27 +102,181 @@ def phonetic_key(word: str, length: int = KEY_LENGTH) -> str:
     return "".join(classes)
 
 
-def _number_anchor(token: str) -> str:
-    return "#" + (_GROUP_SEPARATOR.sub("", token).lstrip("0") or "0")
+@dataclass(slots=True)
+class Token:
+    kind: str  # "date", "number" or "word"
+    text: str
+    sentence_start: bool  # capitalised because a sentence starts here, not because it is a name
+    after_quote: bool  # right after an opening quote
 
 
-def translation_anchors(text: str) -> set[str]:
-    """The set of anchors of ``text``: phonetic keys of names and acronyms, and numbers.
+def tokens(text: str) -> Iterator[Token]:
+    """Dates, numbers and words of ``text``, each knowing whether it starts a sentence.
+
+    >>> [(t.kind, t.text, t.sentence_start) for t in tokens("Ended. In 2019 «Lukoil» paid 6 500")]
+    [('word', 'Ended', True), ('word', 'In', True), ('number', '2019', False), ('word', 'Lukoil', False), ('word', 'paid', False), ('number', '6 500', False)]
+    """
+    for line in text.split("\n"):
+        previous_end = 0  # the start of a line starts a sentence
+        for match in _TOKEN.finditer(line):
+            gap = line[previous_end : match.start()]
+            sentence_start = previous_end == 0 or bool(_SENTENCE_BREAK.search(gap))
+            after_quote = bool(_OPENING_QUOTE.search(gap))
+            previous_end = match.end()
+            yield Token(match.lastgroup or "word", match.group(), sentence_start, after_quote)
+
+
+def number_value(token: str) -> float:
+    """The value of a number token: group separators dropped, a decimal comma read as a point.
+
+    >>> number_value("6 500"), number_value("6.500"), number_value("6,500"), number_value("2,5"), number_value("1.234,5")
+    (6500.0, 6500.0, 6500.0, 2.5, 1234.5)
+    """
+    grouped = _GROUPED.match(token)
+    if grouped:
+        whole, rest = grouped.group(), token[grouped.end() :]
+        digits = regex.sub(r"\D", "", whole)
+        return float(digits + ("." + rest[1:] if rest else ""))
+    return float(token.replace(",", "."))
+
+
+def number_anchor(value: float) -> str:
+    """``#`` and the number, without a decimal part when it is whole.
+
+    >>> number_anchor(6500.0), number_anchor(2.5), number_anchor(2500000.0)
+    ('#6500', '#2.5', '#2500000')
+    """
+    return f"#{int(value)}" if value == int(value) else f"#{value:g}"
+
+
+def _numbers(items: list[Token], i: int) -> tuple[list[str], int]:
+    """The anchor of the number at ``items[i]`` with its scale word and remainder; tokens used."""
+    value = number_value(items[i].text)
+    used = 1
+    if i + 1 < len(items) and items[i + 1].kind == "word":
+        multiplier = scale(items[i + 1].text)
+        if multiplier:
+            value *= multiplier
+            used = 2
+            rest = items[i + 2] if i + 2 < len(items) else None
+            if rest is not None and rest.kind == "number" and number_value(rest.text) < multiplier:
+                value += number_value(rest.text)  # "6 min 500", "2 million 300 thousand" is left alone
+                used = 3
+    return [number_anchor(value)], used
+
+
+def _date(token: str) -> list[str]:
+    day, month, year = regex.split(r"[./]", token)
+    if not (1 <= int(day) <= 31 and 1 <= int(month) <= 12):
+        return [number_anchor(float(x)) for x in (day, month, year)]
+    year_value = int(year) + (2000 if len(year) == 2 else 0)
+    return [f"#{int(day)}", f"@m{int(month)}", f"@m{int(month)}/{int(day)}", f"#{year_value}"]
+
+
+def _month(items: list[Token], i: int, month: str) -> list[str]:
+    """A month anchor when a number stands next to the month name, and the day when it is one."""
+    anchors: list[str] = []
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(items) and items[j].kind == "number":
+            if not anchors:
+                anchors.append(month)
+            value = number_value(items[j].text)
+            if value == int(value) and 1 <= value <= 31:
+                anchors.append(f"{month}/{int(value)}")
+    return anchors
+
+
+def _is_name(token: Token, quotes: bool) -> bool:
+    word = token.text
+    if not word[0].isupper():
+        return False
+    return not token.sentence_start or (len(word) > 1 and word.isupper()) or (quotes and token.after_quote)
+
+
+def _name(word: str, exonyms: bool) -> str | None:
+    if exonyms:
+        canonical = exonym(word)
+        if canonical is not None and not is_month(canonical):
+            if len(word) > 3 or word.isupper():  # "US", "SAD" as acronyms, not "Us", "Sad"
+                return canonical
+    key = phonetic_key(word)
+    return key if len(key) >= MIN_KEY_LENGTH else None
+
+
+def anchor_sequence(text: str, features: frozenset[str] = FEATURES) -> list[str]:
+    """The anchors of ``text`` in reading order, repeats included.
+
+    ``features`` switches the optional kinds off for measurement: ``exonyms``, ``numbers``
+    (scale words and decimals; plain integers are always anchors), ``dates``, ``quotes``.
+
+    >>> anchor_sequence("On 11 June Tokayev paid 2,5 million to Almaniya.")
+    ['#11', '@m6', '@m6/11', 'tkv', '#2500000', '@de']
+    """
+    items = list(tokens(text))
+    anchors: list[str] = []
+    i = 0
+    while i < len(items):
+        token = items[i]
+        used = 1
+        if token.kind == "date" and "dates" in features:
+            anchors.extend(_date(token.text))
+        elif token.kind in ("date", "number"):
+            if "numbers" in features:
+                found, used = _numbers(items, i)
+                anchors.extend(found)
+            else:
+                anchors.append("#" + (regex.sub(r"\D", "", token.text).lstrip("0") or "0"))  # digits only
+        else:
+            canonical = exonym(token.text) if ("dates" in features) else None
+            if canonical is not None and is_month(canonical):
+                anchors.extend(_month(items, i, canonical))
+            elif _is_name(token, "quotes" in features):
+                name = _name(token.text, "exonyms" in features)
+                if name:
+                    anchors.append(name)
+            elif "exonyms" in features and token.text[0].isupper() and len(token.text) > 3:
+                canonical = exonym(token.text)  # a country at the start of a sentence is still one
+                if canonical is not None and not is_month(canonical):
+                    anchors.append(canonical)
+        i += used
+    return anchors
+
+
+def translation_anchors(text: str, features: frozenset[str] = FEATURES) -> set[str]:
+    """The set of anchors of ``text``: phonetic keys of names and acronyms, exonyms, numbers, dates.
 
     A name is a capitalised word that does not start a sentence (sentence-initial words are
     capitalised in every language and carry no evidence), or any all-capitals word.
     """
-    anchors: set[str] = set()
-    for line in text.split("\n"):
-        previous_end = 0  # the start of a line starts a sentence
-        for match in _TOKEN.finditer(line):
-            token = match.group()
-            sentence_start = previous_end == 0 or bool(_SENTENCE_BREAK.search(line, previous_end, match.start()))
-            previous_end = match.end()
-            if token[0].isdigit():
-                anchors.add(_number_anchor(token))
-            elif token[0].isupper() and (not sentence_start or (len(token) > 1 and token.isupper())):
-                key = phonetic_key(token)
-                if len(key) >= MIN_KEY_LENGTH:
-                    anchors.add(key)
+    return set(anchor_sequence(text, features))
+
+
+NOUN_CASE_LANGUAGES = frozenset({"de", "lb"})  # capitalise every noun: capitals do not tell names
+_CASELESS_SHARE = 0.002  # capital letters per letter below which a text is taken as caseless
+
+
+def is_caseless(text: str) -> bool:
+    """True when (almost) no letter is a capital: Georgian, Arabic, CJK, or lower-cased text.
+
+    >>> is_caseless("მთავრობამ ორშაბათს ბერლინში ახალი გადასახადი დაამტკიცა"), is_caseless("Tokayev met Putin.")
+    (True, False)
+    """
+    letters = sum(1 for ch in text if ch.isalpha())
+    capitals = sum(1 for ch in text if ch.isupper())
+    return letters > 0 and capitals <= _CASELESS_SHARE * letters
+
+
+def all_word_anchors(text: str, features: frozenset[str] = FEATURES) -> set[str]:
+    """The fallback where capitals tell nothing: every word's key (rare ones weigh, see
+    :mod:`cleanpress.dedup`), with the usual numbers, dates and exonyms.
+
+    >>> sorted(all_word_anchors("ტოკაევი შეხვდა პუტინს 2019 წელს"))
+    ['#2019', 'ptn', 'sls', 'svt', 'tkv']
+    """
+    anchors = set(anchor_sequence(text, features))
+    for token in tokens(text):
+        if token.kind == "word":
+            name = _name(token.text, "exonyms" in features)
+            if name and not is_month(name):
+                anchors.add(name)
     return anchors

@@ -28,9 +28,12 @@ class CleanConfig:
     seed: int = 1  #: MinHash seed; fixed so runs are reproducible
     # Translated duplicates: IDF-weighted overlap of translation anchors
     translated: bool = True  #: look for translated duplicates
-    translated_threshold: float = 0.3  #: weighted anchor overlap at which two documents are translations
+    translated_threshold: float = 0.25  #: weighted anchor overlap at which two documents are translations
     candidate_threshold: float = 0.15  #: LSH threshold for translation candidates (recall over precision)
-    min_anchors: int = 5  #: documents with fewer anchors are never called translations
+    min_anchors: int = 3  #: documents with fewer anchors are never called translations
+    min_shared_anchors: int = 3  #: two documents sharing fewer anchors are never called translations
+    mutual_best: bool = True  #: a translation must be each document's best match in the other's language
+    drop_bridges: bool = True  #: drop translated links between two linked documents with no linked document in common
     # Which document of a duplicate cluster is kept
     keep: str = "longest"  #: "longest" (most characters, ties to the first read) or "first"
     # Execution

@@ -10,6 +10,14 @@ of every document (no text), and after the last one, :meth:`DuplicateIndex.resol
    from a second MinHash LSH over translation anchors at a low threshold (recall first); each is
    verified by the exact IDF-weighted Jaccard overlap of the two anchor sets, where an anchor's
    weight is ``log(1 + N / df)`` over the whole run, so names every article shares count little.
+   A candidate becomes a link when its score reaches ``translated_threshold``, the two share at
+   least ``min_shared_anchors`` anchors, and (``mutual_best``) each is the other's best match in
+   the other's language: the other half of the same article, or another report on the same
+   visit, loses to the real translation. Fallback anchor sets (caseless scripts, German: see
+   :mod:`cleanpress.anchors`) are larger than the other side's, so those pairs are found by
+   datasketch's containment LSH (``MinHashLSHEnsemble``) and scored by the weighted share of the
+   other side's anchors they contain. The anchor strings are kept once, in a vocabulary shared by
+   all documents, so that a decision can list the anchors that made it.
 
 Links become clusters (union-find). One document per cluster is kept: the longest (ties go to
 the one read first), or with ``keep="first"`` the one read first. Every other member gets a
@@ -21,15 +29,16 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Hashable, Iterable, Optional
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHashLSH, MinHashLSHEnsemble
 
 from .config import CleanConfig
-from .fingerprint import Fingerprint
+from .fingerprint import Fingerprint, anchor_hash
 
 KINDS = ("exact", "near", "translated")  # strongest first
+SHOWN_ANCHORS = 20  # shared anchors listed in a translated decision
 _SCHEME = "affine32"  # datasketch's default permutation scheme, used by fingerprint.minhash
 
 
@@ -43,6 +52,7 @@ class Decision:
     kind: str
     score: float
     via: str | None = None  # the document it matched directly, when that is not ``duplicate_of``
+    anchors: tuple[str, ...] = ()  # translated only: the shared anchors, heaviest first
 
     def to_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -53,6 +63,8 @@ class Decision:
         }
         if self.via is not None:
             record["via"] = self.via
+        if self.kind == "translated":
+            record["anchors"] = list(self.anchors)
         return record
 
 
@@ -100,6 +112,7 @@ class DuplicateIndex:
         self._anchor_lsh = _lsh_index(config.candidate_threshold, config.num_perm)
         self._anchor_df: Counter[int] = Counter()
         self._weights: dict[int, float] = {}
+        self.vocabulary: dict[int, str] = {}  # anchor hash -> anchor string, shared by all documents
         self.candidates = Counter[str]()  # candidate pairs looked at, per kind, for the report
 
     def __len__(self) -> int:
@@ -108,6 +121,9 @@ class DuplicateIndex:
     def add(self, fp: Fingerprint) -> None:
         """Index one document. Exact copies are linked at once and kept out of the LSH indexes."""
         position = len(self._fingerprints)
+        for name in fp.anchor_names:
+            self.vocabulary.setdefault(anchor_hash(name), name)
+        fp.anchor_names = ()  # the vocabulary has them; the index keeps hashes only
         self._fingerprints.append(fp)
         twin = self._first_with_hash.setdefault(fp.exact, position)
         if twin != position:
@@ -141,22 +157,73 @@ class DuplicateIndex:
                     if score >= threshold:
                         yield _Link(other, position, "near", score)
 
+    # ------------------------------------------------------------------------ translated duplicates
+
     def _translated_links(self) -> Iterable[_Link]:
-        threshold = self.config.translated_threshold
-        for position, fp in enumerate(self._fingerprints):
-            if fp.anchor_signature is None or self._first_with_hash[fp.exact] != position:
-                continue
-            for other in self._anchor_lsh.query(self._lean(fp.anchor_signature)):
-                twin = self._fingerprints[other]
-                if other < position and (twin.lang != fp.lang or twin.script != fp.script):
-                    self.candidates["translated"] += 1
-                    score = weighted_overlap(fp.anchors, twin.anchors, self._weights)
-                    if score >= threshold:
-                        yield _Link(other, position, "translated", score)
+        """Verified candidate pairs that pass the threshold, shared-anchor count and mutual best."""
+        config = self.config
+        scored = []
+        for a, b in self._translated_candidates():
+            self.candidates["translated"] += 1
+            score, shared = self.translation_score(self._fingerprints[a], self._fingerprints[b])
+            if score >= config.translated_threshold and shared >= config.min_shared_anchors:
+                scored.append((a, b, score))
+        if config.mutual_best:
+            scored = mutual_best(scored, self._language)
+        if config.drop_bridges:
+            scored = drop_bridges(scored)
+        return (_Link(a, b, "translated", score) for a, b, score in scored)
+
+    def _translated_candidates(self) -> Iterable[tuple[int, int]]:
+        """Pairs ``(a, b)``, ``a < b``, in different languages, from the anchor LSH and, for
+        fallback anchor sets, from a containment LSH; each pair once."""
+        fingerprints = self._fingerprints
+        indexed = [p for p, fp in enumerate(fingerprints) if fp.anchor_signature is not None and self._first_with_hash[fp.exact] == p]
+        pairs: set[tuple[int, int]] = set()
+        for position in indexed:
+            for other in self._anchor_lsh.query(self._lean(fingerprints[position].anchor_signature)):
+                if other < position:
+                    pairs.add((other, position))
+        fallback = [p for p in indexed if fingerprints[p].fallback]
+        if fallback:
+            ensemble = self._containment_index(fallback)
+            for position in indexed:
+                fp = fingerprints[position]
+                if not fp.fallback:
+                    pairs.update((min(position, o), max(position, o)) for o in ensemble.query(self._lean(fp.anchor_signature), len(fp.anchors)))
+        for a, b in sorted(pairs):
+            if self._language(a) != self._language(b):
+                yield a, b
+
+    def _containment_index(self, positions: list[int]) -> MinHashLSHEnsemble:
+        """datasketch's containment LSH over fallback anchor sets: does a set contain the query's?"""
+        ensemble = MinHashLSHEnsemble(threshold=self.config.candidate_threshold, num_perm=self.config.num_perm, num_part=8)
+        ensemble.index((p, self._lean(self._fingerprints[p].anchor_signature), len(self._fingerprints[p].anchors)) for p in positions)
+        return ensemble
+
+    def _language(self, position: int) -> tuple[str | None, str]:
+        fp = self._fingerprints[position]
+        return fp.lang, fp.script
+
+    def translation_score(self, a: Fingerprint, b: Fingerprint) -> tuple[float, int]:
+        """Weighted anchor overlap of two documents and the number of anchors they share: Jaccard,
+        or, when one side is a fallback set, the weighted share of the other side it contains."""
+        if a.fallback != b.fallback:
+            names = b.anchors if a.fallback else a.anchors
+            return weighted_containment(names, a.anchors if a.fallback else b.anchors, self._weights)
+        return weighted_overlap(a.anchors, b.anchors, self._weights), len(np.intersect1d(a.anchors, b.anchors, assume_unique=True))
+
+    def shared_anchors(self, a: Fingerprint, b: Fingerprint, limit: int = SHOWN_ANCHORS) -> tuple[str, ...]:
+        """The anchors two documents share, heaviest first, as strings from the vocabulary."""
+        shared = np.intersect1d(a.anchors, b.anchors, assume_unique=True).tolist()
+        shared.sort(key=lambda h: (-self._weights.get(h, 1.0), self.vocabulary.get(h, "")))
+        return tuple(self.vocabulary.get(h, f"{h:x}") for h in shared[:limit])
 
     def _anchor_weights(self) -> dict[int, float]:
         documents = max(1, sum(1 for fp in self._fingerprints if fp.anchor_signature is not None))
         return {anchor: math.log1p(documents / df) for anchor, df in self._anchor_df.items()}
+
+    # ------------------------------------------------------------------------------------ decisions
 
     def _decide(self, links: list[_Link]) -> list[Decision]:
         clusters = _UnionFind()
@@ -189,9 +256,12 @@ class DuplicateIndex:
         direct = self._direct_match(fp, kept)
         if direct is not None:
             kind, score = direct
-            return Decision(fp.id, fp.order, kept.id, kind, score)
-        other = link.b if link.a == position else link.a
-        return Decision(fp.id, fp.order, kept.id, link.kind, link.score, via=self._fingerprints[other].id)
+            return Decision(fp.id, fp.order, kept.id, kind, score, anchors=self._anchors_if(kind, fp, kept))
+        other = self._fingerprints[link.b if link.a == position else link.a]
+        return Decision(fp.id, fp.order, kept.id, link.kind, link.score, via=other.id, anchors=self._anchors_if(link.kind, fp, other))
+
+    def _anchors_if(self, kind: str, a: Fingerprint, b: Fingerprint) -> tuple[str, ...]:
+        return self.shared_anchors(a, b) if kind == "translated" else ()
 
     def _direct_match(self, fp: Fingerprint, kept: Fingerprint) -> tuple[str, float] | None:
         if fp.exact == kept.exact:
@@ -200,8 +270,8 @@ class DuplicateIndex:
         if near >= self.config.near_threshold:
             return "near", near
         if self.config.translated and (fp.lang != kept.lang or fp.script != kept.script):
-            score = weighted_overlap(fp.anchors, kept.anchors, self._weights)
-            if score >= self.config.translated_threshold:
+            score, shared = self.translation_score(fp, kept)
+            if score >= self.config.translated_threshold and shared >= self.config.min_shared_anchors:
                 return "translated", score
         return None
 
@@ -230,3 +300,56 @@ def weighted_overlap(a: np.ndarray, b: np.ndarray, weight: dict[int, float]) -> 
     union = np.union1d(a, b).tolist()
     total = sum(weight.get(x, 1.0) for x in union)
     return sum(weight.get(x, 1.0) for x in shared) / total if total else 0.0
+
+
+def weighted_containment(small: np.ndarray, large: np.ndarray, weight: dict[int, float]) -> tuple[float, int]:
+    """The weighted share of ``small``'s anchors found in ``large``, and how many are.
+
+    >>> w = {1: 1.0, 2: 1.0, 3: 2.0}
+    >>> weighted_containment(np.array([1, 3], dtype=np.uint64), np.array([1, 2, 4, 5], dtype=np.uint64), w)
+    (0.3333333333333333, 1)
+    """
+    shared = np.intersect1d(small, large, assume_unique=True).tolist()
+    total = sum(weight.get(x, 1.0) for x in small.tolist())
+    return (sum(weight.get(x, 1.0) for x in shared) / total if total else 0.0), len(shared)
+
+
+Language = tuple[Optional[str], str]
+
+
+def mutual_best(scored: list[tuple[int, int, float]], language: Callable[[int], Hashable]) -> list[tuple[int, int, float]]:
+    """The pairs where each document is the other's best match among documents of the other's
+    language (ties kept): a text has one translation per language, however many look alike.
+
+    >>> mutual_best([(0, 1, 0.5), (0, 2, 0.4), (3, 2, 0.6)], language={0: "en", 1: "ru", 2: "ru", 3: "uz"}.get)
+    [(0, 1, 0.5), (3, 2, 0.6)]
+    """
+    best: dict[tuple[int, Hashable], float] = {}
+    for a, b, score in scored:
+        for end, other in ((a, b), (b, a)):
+            key = (end, language(other))
+            if score > best.get(key, -1.0):
+                best[key] = score
+    return [(a, b, s) for a, b, s in scored if s >= best[(a, language(b))] and s >= best[(b, language(a))]]
+
+
+def drop_bridges(links: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Drop the links between two documents that both have other links but no linked document in
+    common: in a set of translations every two are linked to the same third ones, while such a
+    link joins two clusters that have nothing else to do with each other.
+
+    >>> group = [(0, 1, .5), (0, 2, .5), (1, 2, .5), (3, 4, .5), (3, 5, .5), (4, 5, .5)]
+    >>> drop_bridges(group + [(2, 3, .4)]) == group
+    True
+    >>> drop_bridges([(0, 1, .5), (1, 2, .4)])  # a chain has no cluster to protect
+    [(0, 1, 0.5), (1, 2, 0.4)]
+    """
+    neighbours: dict[int, set[int]] = {}
+    for a, b, _ in links:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+
+    def bridge(a: int, b: int) -> bool:
+        return len(neighbours[a]) > 1 and len(neighbours[b]) > 1 and not (neighbours[a] & neighbours[b])
+
+    return [(a, b, s) for a, b, s in links if not bridge(a, b)]

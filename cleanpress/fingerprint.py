@@ -5,10 +5,12 @@ Three fingerprints per document, one per kind of duplicate:
 * ``exact``: a 128-bit hash of the text with case, punctuation and spacing normalised away;
 * ``near``: a MinHash signature of word n-gram shingles (``datasketch``), for near duplicates;
 * ``anchors``: hashed translation anchors (:mod:`cleanpress.anchors`) and their MinHash, for
-  translated duplicates.
+  translated duplicates; on pages where capitals cannot tell names (no case, or German) the
+  anchors are every word's key and ``fallback`` is set.
 
 Fingerprints hold no text, so the deduplication index grows with the number of documents, not
-with their size.
+with their size. The anchor strings travel with a fingerprint only until the index has added
+them to its vocabulary (``anchor_names``), so that a match can say which anchors made it.
 
 >>> fp = fingerprint(Document(id="a", text="One two three four five six."), CleanConfig())
 >>> len(fp.exact), fp.near.shape, fp.script
@@ -18,13 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 import numpy as np
 import regex
 import xxhash
 from datasketch import MinHash
 
-from .anchors import translation_anchors
+from .anchors import FEATURES, NOUN_CASE_LANGUAGES, all_word_anchors, is_caseless, translation_anchors
 from .config import CleanConfig
 from .document import Document
 
@@ -47,6 +50,8 @@ class Fingerprint:
     near: np.ndarray  # MinHash hash values (uint32 or uint64, as datasketch makes them)
     anchors: np.ndarray  # sorted unique uint64 hashes of the translation anchors
     anchor_signature: np.ndarray | None  # MinHash of the anchors, None when too few
+    fallback: bool = False  # anchors are every word's key: capitals do not tell names here
+    anchor_names: tuple[str, ...] = ()  # the anchor strings, dropped once the index has read them
 
 
 def words(text: str) -> list[str]:
@@ -115,16 +120,37 @@ def main_script(text: str) -> str:
     return _SCRIPT_NAMES[counts.index(max(counts))] if any(counts) else "None"
 
 
-def anchor_hashes(anchors: set[str]) -> np.ndarray:
+def anchor_hash(anchor: str) -> int:
+    """The 64-bit hash of one anchor string."""
+    return xxhash.xxh3_64_intdigest(anchor.encode("utf-8"))
+
+
+def anchor_hashes(anchors: Iterable[str]) -> np.ndarray:
     """Sorted unique 64-bit hashes of anchor strings."""
-    return np.unique(np.fromiter((xxhash.xxh3_64_intdigest(a.encode("utf-8")) for a in anchors), dtype=np.uint64, count=len(anchors)))
+    return np.unique(np.fromiter((anchor_hash(a) for a in anchors), dtype=np.uint64))
 
 
-def fingerprint(doc: Document, config: CleanConfig) -> Fingerprint:
-    """All fingerprints of a clean document."""
+def document_anchors(text: str, lang: str | None, features: frozenset[str] = FEATURES) -> tuple[set[str], bool]:
+    """The translation anchors of ``text`` and whether they are a fallback set (see
+    :mod:`cleanpress.anchors`): every word's key for caseless text, every capitalised word for
+    languages that capitalise nouns.
+
+    >>> anchors, fallback = document_anchors("Yesterday Tokayev met Putin in Astana.", "en")
+    >>> sorted(anchors), fallback
+    (['ptn', 'stn', 'tkv'], False)
+    >>> document_anchors("Tokajew traf Putin in Astana.", "de")[1], document_anchors("токаев встретил путина", "ru")[1]
+    (True, True)
+    """
+    if is_caseless(text):
+        return all_word_anchors(text, features), True
+    return translation_anchors(text, features), lang in NOUN_CASE_LANGUAGES
+
+
+def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = FEATURES) -> Fingerprint:
+    """All fingerprints of a clean document (``features``: see :func:`cleanpress.anchors.anchor_sequence`)."""
     tokens = words(doc.text)
     near = minhash(shingles(tokens, config.ngram), config.num_perm, config.seed).hashvalues
-    anchors = translation_anchors(doc.text) if config.translated else set()
+    anchors, fallback = document_anchors(doc.text, doc.lang, features) if config.translated else (set(), False)
     anchor_signature = None
     if len(anchors) >= config.min_anchors:
         anchor_signature = minhash([a.encode("utf-8") for a in anchors], config.num_perm, config.seed).hashvalues
@@ -138,4 +164,6 @@ def fingerprint(doc: Document, config: CleanConfig) -> Fingerprint:
         near=near,
         anchors=anchor_hashes(anchors),
         anchor_signature=anchor_signature,
+        fallback=fallback,
+        anchor_names=tuple(sorted(anchors)),
     )

@@ -45,7 +45,7 @@ class CleanConfig:
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(f"{name.replace('_', '-')} must be in (0, 1], got {value}")
-        for name in ("num_perm", "ngram", "batch_size", "workers", "min_repeat"):
+        for name in ("num_perm", "ngram", "batch_size", "workers", "min_repeat", "min_shared_anchors"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         if self.keep not in ("longest", "first"):

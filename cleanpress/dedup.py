@@ -112,6 +112,8 @@ class DuplicateIndex:
         self._anchor_lsh = _lsh_index(config.candidate_threshold, config.num_perm)
         self._anchor_df: Counter[int] = Counter()
         self._weights: dict[int, float] = {}
+        self._chance: dict[int, float] = {}  # fallback documents' chance containment, by order
+        self._total_mass = 0.0
         self.vocabulary: dict[int, str] = {}  # anchor hash -> anchor string, shared by all documents
         self.candidates = Counter[str]()  # candidate pairs looked at, per kind, for the report
 
@@ -192,7 +194,9 @@ class DuplicateIndex:
                 if not fp.fallback:
                     pairs.update((min(position, o), max(position, o)) for o in ensemble.query(self._lean(fp.anchor_signature), len(fp.anchors)))
         for a, b in sorted(pairs):
-            if self._language(a) != self._language(b):
+            # two fallback sets share the common words of related languages (Russian, Ukrainian):
+            # such documents join a cluster only through documents whose names are known
+            if self._language(a) != self._language(b) and not (fingerprints[a].fallback and fingerprints[b].fallback):
                 yield a, b
 
     def _containment_index(self, positions: list[int]) -> MinHashLSHEnsemble:
@@ -209,9 +213,25 @@ class DuplicateIndex:
         """Weighted anchor overlap of two documents and the number of anchors they share: Jaccard,
         or, when one side is a fallback set, the weighted share of the other side it contains."""
         if a.fallback != b.fallback:
-            names = b.anchors if a.fallback else a.anchors
-            return weighted_containment(names, a.anchors if a.fallback else b.anchors, self._weights)
+            names, words = (b, a) if a.fallback else (a, b)
+            contained, shared = weighted_containment(names.anchors, words.anchors, self._weights)
+            chance = self._chance_containment(words)
+            return max(0.0, contained - chance) / (1.0 - chance), shared
         return weighted_overlap(a.anchors, b.anchors, self._weights), len(np.intersect1d(a.anchors, b.anchors, assume_unique=True))
+
+    def _chance_containment(self, fp: Fingerprint) -> float:
+        """The weighted share of another document's anchors that a fallback set contains by
+        chance: its anchors' weight times their frequency in the other documents, over the same
+        sum for the whole vocabulary."""
+        cached = self._chance.get(fp.order)
+        if cached is None:
+            if not self._total_mass:
+                self._total_mass = sum(self._weights[h] * df for h, df in self._anchor_df.items())
+            own = [self._weights.get(h, 0.0) for h in fp.anchors.tolist()]
+            mass = sum(w * (self._anchor_df.get(h, 1) - 1) for w, h in zip(own, fp.anchors.tolist()))
+            others = self._total_mass - sum(own)
+            cached = self._chance[fp.order] = min(mass / others, 0.99) if others > 0 else 0.0
+        return cached
 
     def shared_anchors(self, a: Fingerprint, b: Fingerprint, limit: int = SHOWN_ANCHORS) -> tuple[str, ...]:
         """The anchors two documents share, heaviest first, as strings from the vocabulary."""

@@ -100,3 +100,105 @@ def test_transitive_members_name_the_document_they_matched():
         status, decision = result[member]
         assert status == "duplicate" and decision.duplicate_of == "a"
         assert decision.via in (None, "b")
+
+
+# ------------------------------------------------------------------------- translated duplicates
+
+from cleanpress.dedup import DuplicateIndex  # noqa: E402
+from cleanpress.fingerprint import fingerprint  # noqa: E402
+from cleanpress.pipeline import process_document  # noqa: E402
+
+
+def seed_index(texts: dict[str, str]) -> tuple[DuplicateIndex, dict]:
+    config = CleanConfig()
+    index, fingerprints = DuplicateIndex(config), {}
+    for order, (doc_id, text) in enumerate(texts.items()):
+        doc = process_document(Document(id=doc_id, text=text, order=order), config)[0]
+        fingerprints[doc_id] = fingerprint(doc, config)
+        index.add(fingerprints[doc_id])
+    index.resolve()
+    return index, fingerprints
+
+
+def test_seed_translation_scores_far_above_the_other_article():
+    index, fps = seed_index({stem[:3]: seed_text(stem) for stem in (*TRANSLATION_PAIR, OTHER_ARTICLE)})
+    score = lambda a, b: index.translation_score(fps[a], fps[b])[0]
+    pair, others = score("000", "003"), max(score("000", "004"), score("003", "004"))
+    assert pair >= CleanConfig().translated_threshold + 0.15  # well above the threshold
+    assert others <= CleanConfig().translated_threshold - 0.05  # well below it
+    assert pair >= 2.5 * others
+
+
+def test_translated_records_name_the_shared_anchors(seeds_dir):
+    docs = [{"id": p.stem[:3], "text": p.read_text(encoding="utf-8")} for p in sorted(seeds_dir.glob("*.txt"))]
+    config = CleanConfig()
+    records = [o.decision.to_record() for o in process(as_documents(docs, config), config) if o.status == "duplicate"]
+    assert len(records) == 1 and records[0]["kind"] == "translated"
+    anchors = records[0]["anchors"]
+    assert 5 <= len(anchors) <= 20 and len(set(anchors)) == len(anchors)
+    assert {"#6500", "@us"} <= set(anchors) and all(isinstance(a, str) for a in anchors)
+    rng = random.Random(7)
+    base = article(rng)
+    near = outcomes([Document(id="a", text=base, order=0), Document(id="b", text=mutate(base, rng, 0.02), order=1)], keep="first")
+    assert "anchors" not in near["b"][1].to_record()
+
+
+STORY = {  # (English, Russian) sentence templates: one news story told with its own names
+    "en": "Yesterday President Putin met {a} in Moscow. Russia and {b} signed {n} agreements, {a} told {c}.",
+    "ru": "Вчера президент Путин встретился с {a} в Москве. Россия и {b} подписали {n} соглашений, сообщил {a} агентству {c}.",
+}
+CAST = (
+    {"en": ("Tokayev", "Kazakhstan", "Interfax"), "ru": ("Токаевым", "Казахстан", "Интерфакс"), "n": 17},
+    {"en": ("Mirziyoyev", "Uzbekistan", "Kun"), "ru": ("Мирзиёевым", "Узбекистан", "Кун"), "n": 23},
+    {"en": ("Aliyev", "Azerbaijan", "Trend"), "ru": ("Алиевым", "Азербайджан", "Тренд"), "n": 31},
+    {"en": ("Lukashenko", "Belarus", "Belta"), "ru": ("Лукашенко", "Беларусь", "Белта"), "n": 9},
+)
+
+
+def story(lang: str, cast: dict) -> str:
+    a, b, c = cast[lang]
+    return "\n".join(STORY[lang].format(a=a, b=b, c=c, n=cast["n"] + i) for i in range(3))
+
+
+def test_articles_sharing_only_common_names_are_not_translations():
+    # four visits to Moscow, each told in English and Russian: Putin, Moscow and Russia are in all
+    docs = [{"id": f"{lang}{i}", "text": story(lang, cast)} for i, cast in enumerate(CAST) for lang in ("en", "ru")]
+    config = CleanConfig()
+    dropped = {o.document.id: o.decision.duplicate_of for o in process(as_documents(docs, config), config) if o.status == "duplicate"}
+    groups = {doc_id: doc_id[-1] for doc_id in [d["id"] for d in docs]}
+    assert all(groups[a] == groups[b] for a, b in dropped.items()), dropped  # never across visits
+    assert len(dropped) == len(CAST)  # and every translation is found
+    # one visit alone among the others' English texts: sharing Putin, Moscow, Russia is not enough
+    lonely = [docs[0]] + [d for d in docs if d["id"].startswith("ru") and d["id"] != "ru0"]
+    assert not [o for o in process(as_documents(lonely, config), config) if o.status == "duplicate"]
+
+
+def test_lower_cased_translation_is_found_through_the_fallback():
+    texts = {"az": seed_text(TRANSLATION_PAIR[0]).lower(), "bs": seed_text(TRANSLATION_PAIR[1]), "uz": seed_text(OTHER_ARTICLE)}
+    docs = [{"id": k, "text": v} for k, v in texts.items()]
+    config = CleanConfig()
+    dropped = {o.document.id: o.decision.duplicate_of for o in process(as_documents(docs, config), config) if o.status == "duplicate"}
+    assert dropped in ({"az": "bs"}, {"bs": "az"})
+
+
+GERMAN = ("Gestern hat Präsident Tokajew in Astana den Minister Lawrow empfangen. Die Regierung von Kasachstan "
+          "unterzeichnete 17 Abkommen mit Russland über Handel, Energie und Verkehr. Lawrow sagte der Agentur "
+          "Interfax, die Gespräche seien offen gewesen. Tokajew nannte die Zusammenarbeit mit Moskau strategisch. "
+          "Im Juni 2019 hatte Lawrow bereits Nur-Sultan besucht.")
+ENGLISH = ("Yesterday President Tokayev received minister Lavrov in Astana. The government of Kazakhstan signed "
+           "17 agreements with Russia on trade, energy and transport. Lavrov told the Interfax agency that the "
+           "talks had been open. Tokayev called the cooperation with Moscow strategic. In June 2019 Lavrov had "
+           "already visited Nur-Sultan.")
+OTHER_ENGLISH = ("Yesterday President Mirziyoyev received minister Shoigu in Tashkent. The government of Uzbekistan "
+                 "signed 23 agreements with Russia on defence. Shoigu told the Kun agency that the talks were useful. "
+                 "Mirziyoyev called the cooperation with Moscow important. In March 2020 Shoigu had visited Samarkand.")
+
+
+def test_german_translation_is_found_through_the_fallback():
+    docs = [{"id": "de", "text": GERMAN}, {"id": "en", "text": ENGLISH}, {"id": "en-other", "text": OTHER_ENGLISH}]
+    config = CleanConfig()
+    result = {o.document.id: o for o in process(as_documents(docs, config), config)}
+    assert result["de"].document.lang == "de"
+    assert result["en-other"].status == "kept"
+    pair = [o.decision for o in result.values() if o.status == "duplicate"]
+    assert len(pair) == 1 and {pair[0].id, pair[0].duplicate_of} == {"de", "en"} and pair[0].kind == "translated"

@@ -81,3 +81,47 @@ def test_main_script():
     assert main_script(body(OTHER_ARTICLE)) == "Cyrillic"
     assert main_script(body("000_23abae5eefcf2c15")) == "Latin"
     assert main_script("12345") == "None"
+
+
+# ---------------------------------------------------------------- translation anchors: the ideas
+
+
+def test_exonyms_make_country_acronyms_agree_across_languages():
+    sentences = ["Talks with the USA ended.", "Danışıqlar ABŞ ilə bitdi.", "Razgovori sa SAD su završeni.",
+                 "АҚШ пен келіссөздер аяқталды.", "Переговоры с США завершились."]
+    for sentence in sentences:
+        assert "@us" in translation_anchors(sentence), sentence
+    assert "@de" in translation_anchors("Putin met officials in Almaniya") & translation_anchors("Putin traf in Njemačkoj")
+    assert "@us" not in translation_anchors("It was a sad day. Us too.")  # words, not the acronym
+
+
+def test_numbers_in_every_notation_agree():
+    for text in ("6 500 km", "6.500 km", "6,500 km", "6 min 500 km", "6 500 километров", "6,5 тыс. км", "6.5 thousand km"):
+        assert "#6500" in translation_anchors(text), text
+    for text in ("2.5 million", "2,5 млн", "2,5 milyon", "2,5 milijuna"):
+        assert "#2500000" in translation_anchors(text), text
+    assert "#2.5" in translation_anchors("a rise of 2,5 percent")
+
+
+def test_dates_in_every_notation_agree():
+    dates = ("on 11 June 2019", "11 июня 2019 года", "11.06.2019", "June 11, 2019", "11 haziran 2019", "11. lipnja 2019.")
+    for text in dates:
+        assert {"@m6", "@m6/11", "#2019"} <= translation_anchors(text), text
+    assert "@m5" not in translation_anchors("They may come. May be.")  # a month only beside a number
+
+
+def test_caseless_text_falls_back_to_every_word():
+    georgian = "ტოკაევი შეხვდა პუტინს ასტანაში 2019 წელს"
+    fp = fingerprint(Document(id="ka", text=georgian, lang="ka"), CleanConfig())
+    assert fp.fallback and len(fp.anchors) == 6  # every word's key and the number
+    lowered = fingerprint(Document(id="az", text=body("000_23abae5eefcf2c15").lower(), lang="az"), CleanConfig())
+    normal = fingerprint(Document(id="az", text=body("000_23abae5eefcf2c15"), lang="az"), CleanConfig())
+    assert lowered.fallback and not normal.fallback and len(lowered.anchors) > 2 * len(normal.anchors)
+
+
+def test_german_capitalised_nouns_make_a_fallback_set():
+    text = "Gestern traf Tokajew den Präsidenten Putin in Astana. Die Regierung sprach über Handel."
+    fp = fingerprint(Document(id="de", text=text, lang="de"), CleanConfig())
+    same_text_as_english = fingerprint(Document(id="en", text=text, lang="en"), CleanConfig())
+    assert fp.fallback and not same_text_as_english.fallback
+    assert {"tkv", "ptn", "stn", phonetic_key("Regierung")} <= set(fp.anchor_names)

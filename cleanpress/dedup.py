@@ -40,6 +40,7 @@ from .fingerprint import Fingerprint, anchor_hash
 KINDS = ("exact", "near", "translated")  # strongest first
 SHOWN_ANCHORS = 20  # shared anchors listed in a translated decision
 _SCHEME = "affine32"  # datasketch's default permutation scheme, used by fingerprint.minhash
+NEAR_CANDIDATE_FACTOR = 0.8  # near-duplicate LSH threshold, relative to near_threshold
 
 
 @dataclass(slots=True)
@@ -108,7 +109,9 @@ class DuplicateIndex:
         self._fingerprints: list[Fingerprint] = []
         self._first_with_hash: dict[bytes, int] = {}
         self._links: list[_Link] = []
-        self._near_lsh = _lsh_index(config.near_threshold, config.num_perm)
+        # LSH finds pairs near its threshold only about half the time; asking it for a lower
+        # one and verifying every candidate at the real threshold keeps recall high.
+        self._near_lsh = _lsh_index(config.near_threshold * NEAR_CANDIDATE_FACTOR, config.num_perm)
         self._anchor_lsh = _lsh_index(config.candidate_threshold, config.num_perm)
         self._anchor_df: Counter[int] = Counter()
         self._weights: dict[int, float] = {}

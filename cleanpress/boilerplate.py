@@ -37,10 +37,14 @@ copyright and reuse notices up to 40), so that an article sentence containing "s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import regex
 
 from cleanpress.document import Removal
+
+if TYPE_CHECKING:
+    from cleanpress.linemodel import BoostedTrees
 
 __all__ = ["CUE_WORDS", "RULES", "LineFeatures", "StripResult", "decide", "line_features", "strip"]
 
@@ -56,6 +60,7 @@ RULES: frozenset[str] = frozenset(
         "attribution",
         "metadata-line",
         "markup",
+        "line-model",
     }
 )
 
@@ -219,6 +224,12 @@ SHORT_SCORE = -1.0  # a short line that is not a sentence: menu item, headline, 
 # Pattern rules that name their lines by position: chrome before the body is navigation,
 # after it footer.
 POSITIONAL = "positional"
+MODEL_RULE = "line-model"  # removed by the line model where no rule names the line
+# On text extracted from HTML, the rules that name chrome wherever it stands. Not repeated-line:
+# after extraction a repeated short line is a list item of the article far more often than a menu.
+EXTRACTED_TEXT_RULES = frozenset({"markup", "footer", "attribution", "sidebar", "link-list", "metadata-line", "widget"})
+# On whole pages, rules whose hits are chrome whatever the model says.
+SELF_EVIDENT_RULES = EXTRACTED_TEXT_RULES | {"repeated-line"}
 
 _WORD = regex.compile(r"\w+(?:[-'’.]\w+)*")
 _SENTENCE_END = regex.compile(r"[.!?…:;][\"'»”’)\]]*$")
@@ -323,12 +334,26 @@ class LineFeatures:
         return (self.words >= 10 and self.sentence_like) or (self.chars >= 250 and self.sentences > 0)
 
 
-def strip(text: str, *, lang: str | None = None, min_repeat: int = 3) -> StripResult:
+def strip(
+    text: str,
+    *,
+    lang: str | None = None,
+    min_repeat: int = 3,
+    mode: str = "text",
+    use_model: bool = True,
+    model: BoostedTrees | None = None,
+) -> StripResult:
     """Remove site chrome from a plain-text page and say which rule removed each line.
 
-    ``lang`` is accepted for the pipeline's sake; the rules are language-independent (the cue
-    word table covers many languages at once). ``min_repeat`` is how many copies make a short
-    line a ``repeated-line``.
+    ``mode="text"`` is for whole scraped pages: the rules describe every line and find the
+    article's main block, then the line model (:mod:`cleanpress.linemodel`) decides; a line it
+    removes keeps the name of the rule that fired on it, or ``line-model``, and its score.
+    ``mode="html"`` is for text that trafilatura already extracted from HTML: only the pattern
+    rules that name chrome on their own run (share and comment prompts, sidebar headings and
+    their lists, copyright and contact footers), since the main block was found from the markup.
+    ``use_model=False`` gives the rules alone. ``lang`` is accepted for the pipeline's sake; the
+    cue word table covers many languages at once. ``min_repeat`` is how many copies make a
+    short line a ``repeated-line``. ``model`` replaces the shipped line model (for training).
 
     >>> page = "\\n".join([
     ...     "Home", "World", "Sport",
@@ -346,9 +371,53 @@ def strip(text: str, *, lang: str | None = None, min_repeat: int = 3) -> StripRe
     [(1, 'navigation'), (2, 'navigation'), (3, 'navigation'), (7, 'footer')]
     """
     lines = text.split("\n")
+    if mode == "html":
+        return _assemble(lines, _extracted_text_rules(lines, min_repeat))
+    if mode != "text":
+        raise ValueError(f"mode must be 'text' or 'html', got {mode!r}")
+    if not use_model:
+        return _assemble(lines, decide(line_features(lines), min_repeat=min_repeat))
+    from .linemodel import default_model, line_table  # the model module builds on this one
+
+    table = line_table(lines, min_repeat=min_repeat)
+    model = model or default_model()
+    decisions: list[str | None] = [None] * len(lines)
+    scores: dict[int, float] = {}
+    for index, probability in zip(table.indices, model.probability(table.matrix)):
+        rule = table.rules[index]
+        if rule in SELF_EVIDENT_RULES:
+            decisions[index] = rule
+        # The headline and the signature are kept by the rules: the model was trained on gold
+        # texts that start at the body and stop before the byline, this tool keeps them.
+        elif probability < model.threshold and not table.kept_as_context(index):
+            named = table.decisions[index] or rule
+            decisions[index] = named if named and named != POSITIONAL else MODEL_RULE
+            scores[index] = round(float(probability), 3)
+    if all(decisions[i] for i in table.indices):  # never strip a page to nothing on the model's word alone
+        decisions = table.decisions
+    _mark_duplicates(table.features, decisions)
+    return _assemble(lines, decisions, scores)
+
+
+def _extracted_text_rules(lines: list[str], min_repeat: int) -> list[str | None]:
+    """Pattern rules only, for text whose main block is known: nothing is removed for where it stands."""
     features = line_features(lines)
-    rules = decide(features, min_repeat=min_repeat)
-    return _assemble(lines, rules)
+    decisions: list[str | None] = []
+    for f in features:
+        rule = pattern_rule(f, min_repeat=min_repeat) if f else None
+        decisions.append(rule if rule in EXTRACTED_TEXT_RULES else None)
+    in_sidebar = False  # after a sidebar heading, its list runs to the next paragraph
+    for index, f in enumerate(features):
+        if f is None:
+            continue
+        if decisions[index] == "sidebar":
+            in_sidebar = True
+        elif f.is_paragraph:
+            in_sidebar = False
+        elif in_sidebar and decisions[index] is None:
+            decisions[index] = "sidebar"
+    _mark_duplicates(features, decisions)
+    return decisions
 
 
 # ---------------------------------------------------------------------------------------------
@@ -637,12 +706,13 @@ def _mark_duplicates(features: list[LineFeatures | None], decisions: list[str | 
 # Output
 
 
-def _assemble(lines: list[str], decisions: list[str | None]) -> StripResult:
+def _assemble(lines: list[str], decisions: list[str | None], scores: dict[int, float] | None = None) -> StripResult:
     kept: list[str] = []
     removed: list[Removal] = []
+    scores = scores or {}
     for number, (line, rule) in enumerate(zip(lines, decisions), start=1):
         if rule is not None:
-            removed.append(Removal(line=number, text=line, rule=rule))
+            removed.append(Removal(line=number, text=line, rule=rule, score=scores.get(number - 1)))
         elif line.strip():
             kept.append(line)
         elif kept and kept[-1] != "":

@@ -20,6 +20,7 @@ class CleanConfig:
     repair: bool = True  #: run the repair stage (ftfy, scripts, invisible characters)
     strip_boilerplate: bool = True  #: run the boilerplate stage
     min_repeat: int = 3  #: a line repeated this many times in one document is boilerplate
+    line_model: bool = True  #: let the trained line model decide (off: the rules alone)
     min_chars: int = 1  #: documents shorter than this after cleaning are skipped as empty
     # Near duplicates: MinHash LSH over word n-grams
     num_perm: int = 128  #: MinHash permutations

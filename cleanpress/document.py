@@ -37,9 +37,13 @@ class Removal:
     line: int
     text: str
     rule: str
+    score: float | None = None  # the line model's probability that the line is article text
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        record = asdict(self)
+        if self.score is None:
+            del record["score"]
+        return record
 
 
 @dataclass(slots=True)

@@ -60,7 +60,8 @@ def repair(doc: Document) -> Document:
 
 def strip_boilerplate(doc: Document, config: CleanConfig) -> Document:
     """The boilerplate stage: drop site chrome and record each removed line with its rule."""
-    result = strip(doc.text, lang=doc.lang, min_repeat=config.min_repeat)
+    mode = "html" if doc.format == "html" else "text"  # extracted HTML: trafilatura found the main block
+    result = strip(doc.text, lang=doc.lang, min_repeat=config.min_repeat, mode=mode, use_model=config.line_model)
     doc.text = result.text
     doc.removed.extend(result.removed)
     return doc

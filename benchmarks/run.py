@@ -228,6 +228,27 @@ def cleanpress_strip(text: str, mode: str = "text", use_model: bool = True) -> s
     return strip(repair_text(text)[0], mode=mode, use_model=use_model).text
 
 
+# py3langid codes -> jusText stoplist names, for the languages of the benchmark and the seeds
+JUSTEXT_STOPLISTS = {
+    "en": "English", "pt": "Portuguese", "ru": "Russian", "de": "German", "it": "Italian", "ko": "Korean",
+    "id": "Indonesian", "es": "Spanish", "fr": "French", "az": "Azerbaijani", "bs": "Bosnian",
+    "hr": "Croatian", "sr": "Serbian", "uz": "Uzbek", "tr": "Turkish", "kk": "Kazakh", "uk": "Ukrainian",
+}
+
+
+def justext_baseline(text: str) -> str:
+    """jusText as a user would run it on plain text: each line a paragraph, the page's stoplist."""
+    import html as html_module
+
+    import justext
+
+    from cleanpress.language import identify
+
+    stoplist = justext.get_stoplist(JUSTEXT_STOPLISTS.get(identify(text)[0], "English"))
+    page = "<html><body>" + "".join(f"<p>{html_module.escape(line)}</p>" for line in text.split("\n") if line.strip()) + "</body></html>"
+    return "\n".join(p.text for p in justext.justext(page, stoplist) if not p.is_boilerplate)
+
+
 def bench_boilerplate(bench_dir: Path) -> None:
     """Bag-of-words P/R/F1 (bow_f1) of four ways to get the article body out of a page."""
     data = bench_dir / "boilerplate-aeb"
@@ -240,6 +261,7 @@ def bench_boilerplate(bench_dir: Path) -> None:
     htmls = {i: decode_bytes(gzip.decompress((data / "html" / f"{i}.html.gz").read_bytes())) or "" for i in ids}
     methods: list[tuple[str, str, dict[str, str], Callable[[str], str] | None]] = [
         ("keep everything", "text", texts, None),
+        ("jusText 3 (each line a paragraph, page's stoplist)", "text", texts, justext_baseline),
         ("cleanpress rules only (--no-model)", "text", texts, lambda text: cleanpress_strip(text, use_model=False)),
         ("cleanpress strip, shipped model (in-sample: trained on these pages)", "text", texts, cleanpress_strip),
         ("trafilatura extract()", "html", htmls, lambda html: trafilatura.extract(html) or ""),

@@ -1,0 +1,91 @@
+"""The line model and how strip() combines it with the rules, on the seeds and small pages."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cleanpress.boilerplate import MODEL_RULE, RULES, strip
+from cleanpress.linemodel import BoostedTrees, context_names, default_model, feature_names, line_table
+from cleanpress.readers import split_date_header
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ARTICLE = [
+    "The city council voted on Tuesday to build a new bridge over the river, ending a decade of debate.",
+    "Construction is expected to start next spring and to last about three years, officials said.",
+    "Opponents argued that the money would be better spent on repairing the roads that already exist.",
+    "The mayor said the bridge would cut the commute from the northern suburbs by twenty minutes.",
+]
+
+
+def seed(stem: str) -> str:
+    return split_date_header(next(SEEDS.glob(f"{stem}_*.txt")).read_text(encoding="utf-8"))[1]
+
+
+def test_shipped_model_matches_the_features_and_scores_lines():
+    model = default_model()
+    assert model.names == feature_names() + context_names()
+    table = line_table(seed("002").split("\n"))
+    probability = model.probability(table.matrix)
+    assert probability.shape == (len(table.indices),)
+    assert ((0 <= probability) & (probability <= 1)).all()
+    text_lines = [p for i, p in zip(table.indices, probability) if table.features[i].is_paragraph]
+    assert np.median(text_lines) > 0.8  # paragraphs read as article text
+
+
+def test_model_removals_carry_a_score_and_rule_removals_do_not_need_one():
+    page = "\n".join(["Home", "News", "Sport", "Weather", "Login", *ARTICLE, "Share", "Tweet", "© 2024 Daily Example"])
+    result = strip(page)
+    assert result.text.splitlines() == ARTICLE
+    for removal in result.removed:
+        assert removal.rule in RULES
+        if removal.rule == MODEL_RULE:
+            assert removal.score is not None and removal.score < default_model().threshold
+
+
+def test_rules_only_mode_gives_the_rules_decisions():
+    page = "\n".join(["Menu", *ARTICLE, "All rights reserved."])
+    rules = strip(page, use_model=False)
+    assert all(r.score is None for r in rules.removed)
+    assert rules.text.splitlines() == ARTICLE
+
+
+def test_a_short_page_is_never_stripped_to_nothing_by_the_model():
+    assert strip("same words, here").text == "same words, here"
+
+
+def test_headline_and_signature_are_kept_although_the_model_was_trained_without_them():
+    text = seed("001")
+    kept = strip(text).text
+    assert kept.startswith("Tokayev Soçiyə gedir") and "Kənan Novruzov" in kept
+    assert strip(seed("004")).removed == []
+
+
+def test_html_mode_keeps_repeated_list_items_and_ends_a_sidebar_at_the_next_paragraph():
+    extracted = "\n".join([
+        ARTICLE[0], "Ingredients:", "1 cup of flour", "1 cup of flour", "1 cup of flour", ARTICLE[1],
+        "Related articles", "Bridge plans approved elsewhere", ARTICLE[2],
+        "Share this article", "Most read", "Ten bridges to see before you die", "Why rivers flood",
+    ])
+    result = strip(extracted, mode="html")
+    kept = result.text.splitlines()
+    assert kept.count("1 cup of flour") == 1  # later copies are duplicates, the item itself stays
+    assert ARTICLE[2] in kept and "Bridge plans approved elsewhere" not in kept
+    assert "Why rivers flood" not in kept and "Share this article" not in kept
+    assert {r.rule for r in result.removed} <= {"sidebar", "widget", "duplicate-line"}
+
+
+def test_unknown_mode_is_refused():
+    with pytest.raises(ValueError):
+        strip("text", mode="pdf")
+
+
+def test_a_model_that_keeps_nothing_falls_back_to_the_rules():
+    spec = default_model()
+    pessimist = BoostedTrees({
+        "features": spec.names, "threshold": 0.5, "baseline": -10.0, "depth": 1, "roots": [0],
+        "feature": [0], "split": [0.0], "left": [0], "right": [0], "value": [0.0],
+    })
+    page = "\n".join(["Menu", *ARTICLE])
+    assert strip(page, model=pessimist).text == strip(page, use_model=False).text

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from cleanpress import boilerplate  # noqa: E402
 from cleanpress.linemodel import MODEL_PATH, BoostedTrees, context_names, feature_names, line_table  # noqa: E402
+from cleanpress.linefreq import LineFrequencies  # noqa: E402
 from cleanpress.repair import repair_text  # noqa: E402
 
 TOKEN = re.compile(r"\w+")
@@ -64,12 +65,18 @@ def aligned_labels(lines: list[str], gold: str) -> list[bool]:
 
 
 def load_pages(bench: Path) -> list[dict]:
+    """Pages with their line tables and labels. Line frequencies are counted over all pages, as a
+    corpus run counts them over its input (no labels involved, so no leak between folds)."""
+    names = sorted(os.listdir(bench / "gold"))
+    texts = [repair_text((bench / "input" / name).read_text(encoding="utf-8"))[0] for name in names]
+    frequencies = LineFrequencies()
+    for text in texts:
+        frequencies.add_document(text)
     pages = []
-    for name in sorted(os.listdir(bench / "gold")):
+    for name, text in zip(names, texts):
         gold = (bench / "gold" / name).read_text(encoding="utf-8")
-        text = repair_text((bench / "input" / name).read_text(encoding="utf-8"))[0]
         lines = text.split("\n")
-        table = line_table(lines)
+        table = line_table(lines, line_frequency=frequencies)
         labels = aligned_labels(lines, gold)
         words = np.array([len(TOKEN.findall(lines[i])) + 1 for i in table.indices], dtype=np.float64)
         pages.append({
@@ -77,6 +84,7 @@ def load_pages(bench: Path) -> list[dict]:
             "y": np.array([labels[i] for i in table.indices], dtype=bool),
             # every page weighs the same, and within a page a line weighs its words: the metric's view
             "weight": words / words.sum() if len(words) else words,
+            "frequencies": frequencies,
         })
     return pages
 
@@ -107,7 +115,7 @@ def cross_validate(pages: list[dict], scorer, thresholds: tuple[float, ...]) -> 
             model = BoostedTrees({**spec, "threshold": threshold})
             for k, page in enumerate(pages):
                 if k % FOLDS == fold:
-                    scores[threshold].append(scorer.prf(page["gold"], boilerplate.strip(page["text"], model=model).text))
+                    scores[threshold].append(scorer.prf(page["gold"], boilerplate.strip(page["text"], model=model, line_frequency=page["frequencies"]).text))
     return {t: tuple(float(np.mean([r[q] for r in rows])) for q in range(3)) for t, rows in scores.items()}
 
 

@@ -37,7 +37,7 @@ copyright and reuse notices up to 40), so that an article sentence containing "s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import regex
 
@@ -342,6 +342,7 @@ def strip(
     mode: str = "text",
     use_model: bool = True,
     model: BoostedTrees | None = None,
+    line_frequency: Callable[[str], int] | None = None,
 ) -> StripResult:
     """Remove site chrome from a plain-text page and say which rule removed each line.
 
@@ -354,6 +355,8 @@ def strip(
     ``use_model=False`` gives the rules alone. ``lang`` is accepted for the pipeline's sake; the
     cue word table covers many languages at once. ``min_repeat`` is how many copies make a
     short line a ``repeated-line``. ``model`` replaces the shipped line model (for training).
+    ``line_frequency(line)`` is the number of documents of the corpus that contain a line
+    (:class:`cleanpress.linefreq.LineFrequencies`), which the model uses: chrome repeats.
 
     >>> page = "\\n".join([
     ...     "Home", "World", "Sport",
@@ -379,7 +382,7 @@ def strip(
         return _assemble(lines, decide(line_features(lines), min_repeat=min_repeat))
     from .linemodel import default_model, line_table  # the model module builds on this one
 
-    table = line_table(lines, min_repeat=min_repeat)
+    table = line_table(lines, min_repeat=min_repeat, line_frequency=line_frequency)
     model = model or default_model()
     decisions: list[str | None] = [None] * len(lines)
     scores: dict[int, float] = {}
@@ -387,6 +390,8 @@ def strip(
         rule = table.rules[index]
         if rule in SELF_EVIDENT_RULES:
             decisions[index] = rule
+        elif rule == POSITIONAL and table.decisions[index]:  # the site naming itself outside the article
+            decisions[index] = table.decisions[index]
         # The headline and the signature are kept by the rules: the model was trained on gold
         # texts that start at the body and stop before the byline, this tool keeps them.
         elif probability < model.threshold and not table.kept_as_context(index):

@@ -21,6 +21,7 @@ class CleanConfig:
     strip_boilerplate: bool = True  #: run the boilerplate stage
     min_repeat: int = 3  #: a line repeated this many times in one document is boilerplate
     line_model: bool = True  #: let the trained line model decide (off: the rules alone)
+    line_frequency: bool = True  #: count lines across the corpus first (a second read of the input)
     min_chars: int = 1  #: documents shorter than this after cleaning are skipped as empty
     # Near duplicates: MinHash LSH over word n-grams
     num_perm: int = 128  #: MinHash permutations

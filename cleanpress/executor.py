@@ -31,14 +31,29 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def map_ordered(function: Callable[[T], R], batches: Iterable[T], workers: int = 1) -> Iterator[R]:
-    """``map(function, batches)``, on ``workers`` processes when more than one, results in order."""
+def map_ordered(
+    function: Callable[[T], R],
+    batches: Iterable[T],
+    workers: int = 1,
+    *,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple = (),
+) -> Iterator[R]:
+    """``map(function, batches)``, on ``workers`` processes when more than one, results in order.
+
+    ``initializer(*initargs)`` runs once in every process that will call ``function`` (this one
+    too, when there are no workers): the way to hand large read-only state to the workers once
+    rather than with every batch.
+    """
     if workers <= 1:
+        if initializer is not None:
+            initializer(*initargs)
         yield from map(function, batches)
         return
     # fork shares the loaded models with the workers; spawn is the safe default elsewhere
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
         pending: deque[Future[R]] = deque()
         for batch in batches:
             pending.append(pool.submit(function, batch))

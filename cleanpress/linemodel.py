@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import regex
@@ -53,8 +53,14 @@ class LineTable:
         return self.body is not None and not inside and self.decisions[index] is None
 
 
-def line_table(lines: list[str], *, min_repeat: int = 3) -> LineTable:
-    """Describe every line of a page, by rules and as numbers for the model."""
+def line_table(
+    lines: list[str], *, min_repeat: int = 3, line_frequency: Callable[[str], int] | None = None
+) -> LineTable:
+    """Describe every line of a page, by rules and as numbers for the model.
+
+    ``line_frequency`` tells in how many documents of the corpus a line occurs
+    (:class:`cleanpress.linefreq.LineFrequencies`); without it every line counts as unique.
+    """
     features = bp.line_features(lines)
     rules = [bp.pattern_rule(f, min_repeat=min_repeat) if f else None for f in features]
     decisions = bp.decide(features, min_repeat=min_repeat)
@@ -63,7 +69,9 @@ def line_table(lines: list[str], *, min_repeat: int = 3) -> LineTable:
     rows = [_line_vector(features[i], rules[i], decisions[i], i, body) for i in indices]  # type: ignore[arg-type]
     matrix = np.array(rows, dtype=np.float32) if rows else np.zeros((0, len(feature_names())), np.float32)
     if rows:
-        matrix = np.hstack([matrix, _context_columns(matrix), _page_columns(features, indices)])
+        matrix = np.hstack([matrix, _context_columns(matrix), _page_columns(features, indices),
+                            _structure_columns(features, rules, indices),
+                            _corpus_column(lines, indices, line_frequency)])
     return LineTable(features, rules, decisions, indices, matrix, body)
 
 
@@ -85,6 +93,8 @@ def context_names() -> list[str]:
     names = [f"mean{w}_{col}" for w in CONTEXT_WINDOWS for col in _CONTEXT_COLUMNS]
     names += ["prev_words", "next_words", "prev_sentence", "next_sentence"]
     names += ["words_of_longest", "token_position", "lines_since_paragraph", "lines_to_paragraph", "log_page_words"]
+    names += ["comment_header", "after_comment_header", "after_sidebar_heading", "after_widget", "after_footer",
+              "log_paragraphs_before", "log_paragraphs_after", "log_other_documents_with_line"]
     return names
 
 
@@ -156,6 +166,50 @@ def _page_columns(features: list[bp.LineFeatures | None], indices: list[int]) ->
         np.full(len(words), math.log1p(total)),
     ]
     return np.array(columns, dtype=np.float32).T
+
+
+def _structure_columns(
+    features: list[bp.LineFeatures | None], rules: list[str | None], indices: list[int]
+) -> np.ndarray:
+    """What came before a line: once comments, a sidebar or the footer begin, the article rarely resumes."""
+    rows = []
+    for i in indices:
+        f = features[i]
+        rows.append((
+            float(_is_comment_header(f)),  # type: ignore[arg-type]
+            float(rules[i] == "sidebar"),
+            float(f.is_short and "widget" in f.cue_share),  # type: ignore[union-attr]
+            float(rules[i] == "footer"),
+            float(f.is_paragraph),  # type: ignore[union-attr]
+        ))
+    marks = np.array(rows, dtype=np.float64)
+    seen_before = np.maximum.accumulate(marks[:, :4], axis=0)
+    seen_before = np.vstack([np.zeros((1, 4)), seen_before[:-1]])  # strictly before the line
+    paragraphs = marks[:, 4]
+    before = np.cumsum(paragraphs) - paragraphs
+    after = paragraphs[::-1].cumsum()[::-1] - paragraphs
+    columns = [marks[:, 0], *seen_before.T, np.log1p(before), np.log1p(after)]
+    return np.array(columns, dtype=np.float32).T
+
+
+def _corpus_column(lines: list[str], indices: list[int], line_frequency: Callable[[str], int] | None) -> np.ndarray:
+    """In how many other documents of the corpus the line occurs: chrome repeats across a site."""
+    if line_frequency is None:
+        return np.zeros((len(indices), 1), dtype=np.float32)
+    others = [max(0, line_frequency(lines[i]) - 1) for i in indices]
+    return np.log1p(np.array(others, dtype=np.float32)).reshape(-1, 1)
+
+
+_COMMENT_VERB = regex.compile(
+    r"\b(?:said|says|wrote|writes|replied|commented|написал|написала|пишет|ответил|yazdı|dedi|yazıb|"
+    r"napisao|napisala|kaže|yozdi|schrieb|sagt|a écrit|escribió|escreveu|ha scritto)\b\s*:?$",
+    regex.IGNORECASE,
+)
+
+
+def _is_comment_header(f: bp.LineFeatures) -> bool:
+    """A reader comment's header: a short line naming its author and time ("Alex on May 2 at 6:34 said:")."""
+    return f.words <= 15 and (bool(_COMMENT_VERB.search(f.text[-40:])) or (f.text.endswith(":") and bool(_TIME.search(f.text))))
 
 
 def _lines_since(flags: np.ndarray) -> np.ndarray:

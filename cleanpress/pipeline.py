@@ -31,6 +31,7 @@ from .executor import batched, map_ordered
 from .extract import extract
 from .fingerprint import Fingerprint, fingerprint
 from .language import identify_language
+from .linefreq import LineFrequencies
 from .readers import Item, document_from_record, read_documents
 from .repair import repair_text
 from .writers import OutputFolder
@@ -58,10 +59,22 @@ def repair(doc: Document) -> Document:
     return doc
 
 
+# Line frequencies of the corpus being cleaned, set once per process (see _use_line_frequencies).
+_line_frequencies: LineFrequencies | None = None
+
+
+def _use_line_frequencies(frequencies: LineFrequencies | None) -> None:
+    global _line_frequencies
+    _line_frequencies = frequencies
+
+
 def strip_boilerplate(doc: Document, config: CleanConfig) -> Document:
     """The boilerplate stage: drop site chrome and record each removed line with its rule."""
     mode = "html" if doc.format == "html" else "text"  # extracted HTML: trafilatura found the main block
-    result = strip(doc.text, lang=doc.lang, min_repeat=config.min_repeat, mode=mode, use_model=config.line_model)
+    result = strip(
+        doc.text, lang=doc.lang, min_repeat=config.min_repeat, mode=mode,
+        use_model=config.line_model, line_frequency=_line_frequencies,
+    )
     doc.text = result.text
     doc.removed.extend(result.removed)
     return doc
@@ -108,13 +121,18 @@ def process(
     *,
     spool_dir: str | os.PathLike[str] | None = None,
     progress: ProgressCallback | None = None,
+    line_frequencies: LineFrequencies | None = None,
 ) -> Iterator[Outcome]:
-    """Every input item's outcome: skipped ones as they come, then kept and duplicate ones in order."""
+    """Every input item's outcome: skipped ones as they come, then kept and duplicate ones in order.
+
+    ``line_frequencies`` (from :func:`count_lines`) lets the boilerplate stage see which lines
+    repeat across the corpus."""
     config = config or CleanConfig()
     index = DuplicateIndex(config)
     work = partial(process_batch, config=config)
     with tempfile.TemporaryFile(dir=spool_dir, prefix="cleanpress-spool-") as spool:
-        for results in map_ordered(work, batched(_numbered(items), config.batch_size), config.workers):
+        batches = batched(_numbered(items), config.batch_size)
+        for results in map_ordered(work, batches, config.workers, initializer=_use_line_frequencies, initargs=(line_frequencies,)):
             spooled: list[Document] = []
             for item, fp in results:
                 if isinstance(item, Skipped):
@@ -153,6 +171,15 @@ def _read_spool(spool: Any) -> Iterator[Document]:
             return
 
 
+def count_lines(items: Iterable[Item]) -> LineFrequencies:
+    """The first pass of a run: how many plain-text documents contain each line."""
+    frequencies = LineFrequencies()
+    for item in items:
+        if isinstance(item, Document) and item.format == "text":
+            frequencies.add_document(item.text)
+    return frequencies
+
+
 def clean(documents: Iterable[Any], config: CleanConfig | None = None, **options: Any) -> Iterator[Document]:
     """Clean and deduplicate ``documents`` (Documents, dicts with ``text``/``id``, or strings).
 
@@ -189,8 +216,11 @@ def run(
     """
     config = config or CleanConfig()
     started = time.perf_counter()
+    inputs = list(inputs)
+    frequencies = count_lines(read_documents(inputs, config)) if config.line_frequency and config.strip_boilerplate else None
     with OutputFolder(output, force=force) as folder:
-        for outcome in process(read_documents(inputs, config), config, spool_dir=folder.staging, progress=progress):
+        documents = read_documents(inputs, config)
+        for outcome in process(documents, config, spool_dir=folder.staging, progress=progress, line_frequencies=frequencies):
             folder.write(outcome)
             if on_skip is not None and outcome.skipped is not None:
                 on_skip(outcome.skipped)

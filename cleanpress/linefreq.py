@@ -1,0 +1,63 @@
+"""Corpus line frequencies: how many documents of a run contain a given line.
+
+Site chrome repeats across pages ("Share this article", a newsletter prompt, a footer), article
+text does not; CCNet removes paragraphs whose hash recurs across a shard for that reason. A
+``clean`` run over files reads its input once beforehand to count, per line, the documents that
+contain it; the boilerplate line model takes the count as one of its features.
+
+Memory is bounded: lines are kept as 64-bit hashes, and when the table grows past ``capacity``
+the lines seen only once are forgotten (lossy counting), so what survives is what repeats.
+
+>>> freq = LineFrequencies()
+>>> for page in ("Share this\\nA story about bridges.", "Share  THIS\\nA story about rivers.", "Other"):
+...     freq.add_document(page)
+>>> freq("share this"), freq("A story about bridges."), freq("never seen")
+(2, 1, 0)
+"""
+from __future__ import annotations
+
+import regex
+import xxhash
+
+MAX_LINE_CHARS = 600  # longer lines are paragraphs: counting them costs memory and finds little
+DEFAULT_CAPACITY = 2_000_000  # hashes held before the singletons are dropped (~150 MB)
+
+_NOT_LETTER = regex.compile(r"[^\p{L}]+")
+
+
+def line_hash(line: str) -> int | None:
+    """The line's letters, case-folded, hashed: numbers, spacing and punctuation do not matter
+    (a view counter or a date does not make a chrome line unique). None for lines without letters."""
+    if len(line) > MAX_LINE_CHARS:
+        return None
+    letters = _NOT_LETTER.sub("", line).casefold()
+    return xxhash.xxh3_64_intdigest(letters.encode("utf-8")) if letters else None
+
+
+class LineFrequencies:
+    """Counts, per line, the documents that contain it."""
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        self.capacity = capacity
+        self.documents = 0
+        self._counts: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def add_document(self, text: str) -> None:
+        """Count each distinct line of one document once."""
+        self.documents += 1
+        counts = self._counts
+        for key in {line_hash(line) for line in text.split("\n")} - {None}:
+            counts[key] = counts.get(key, 0) + 1  # type: ignore[index]
+        if len(counts) > self.capacity:
+            self._forget_singletons()
+
+    def _forget_singletons(self) -> None:
+        self._counts = {key: n for key, n in self._counts.items() if n > 1}
+
+    def __call__(self, line: str) -> int:
+        """Documents counted that contain ``line`` (0 for lines never seen or forgotten)."""
+        key = line_hash(line)
+        return self._counts.get(key, 0) if key is not None else 0

@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -74,6 +75,7 @@ def clean(
     seed: int = typer.Option(_DEFAULTS.seed, help="MinHash seed."),
     batch_size: int = typer.Option(_DEFAULTS.batch_size, help="Documents per batch."),
     workers: int = typer.Option(_DEFAULTS.workers, "--workers", "-j", help="Worker processes for the per-document stages."),
+    strict: bool = typer.Option(_DEFAULTS.strict, "--strict", help="Stop at the first input that cannot be used (exit 2, no output) instead of skipping it."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Clean INPUTS and write the corpus and its manifests into the output folder."""
@@ -96,7 +98,7 @@ def clean(
 
 
 def _fail(message: str) -> None:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    errors.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(USAGE_ERROR)
 
 
@@ -111,7 +113,7 @@ class _SkipWarnings:
     def __call__(self, skipped: Skipped) -> None:
         self.count += 1
         if self.count <= self.LIMIT:
-            errors.print(f"[yellow]warning:[/] {skipped.where}: {skipped.reason}", highlight=False, markup=True)
+            errors.print(f"[yellow]warning:[/] {escape(skipped.where)}: {escape(skipped.reason)}", highlight=False, soft_wrap=True)
 
     def close(self, output: Path) -> None:
         if self.count > self.LIMIT:

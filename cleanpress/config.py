@@ -39,6 +39,7 @@ class CleanConfig:
     # Which document of a duplicate cluster is kept
     keep: str = "longest"  #: "longest" (most characters, ties to the first read) or "first"
     # Execution
+    strict: bool = False  #: stop at the first input that cannot be used, instead of skipping it
     batch_size: int = 256  #: documents per batch handed to a worker
     workers: int = 1  #: worker processes for the per-document stages
 

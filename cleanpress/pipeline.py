@@ -32,7 +32,7 @@ from .extract import extract
 from .fingerprint import Fingerprint, fingerprint
 from .language import identify_language
 from .linefreq import LineFrequencies
-from .readers import Item, document_from_record, read_documents
+from .readers import InputError, Item, document_from_record, read_documents
 from .repair import repair_text
 from .writers import OutputFolder
 
@@ -221,6 +221,8 @@ def run(
     with OutputFolder(output, force=force) as folder:
         documents = read_documents(inputs, config)
         for outcome in process(documents, config, spool_dir=folder.staging, progress=progress, line_frequencies=frequencies):
+            if outcome.skipped is not None and config.strict:
+                raise InputError(f"{outcome.skipped.where}: {outcome.skipped.reason} (--strict)")
             folder.write(outcome)
             if on_skip is not None and outcome.skipped is not None:
                 on_skip(outcome.skipped)

@@ -42,6 +42,7 @@ FILE_KINDS = {
 }
 _DATE_HEADER = regex.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?:[ \t]+|\s*\n|\Z)")
 _SNIFF_BYTES = 8192
+_WIDE_ENCODINGS = ["utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be"]
 
 Item = Union[Document, Skipped]
 
@@ -81,10 +82,10 @@ def input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
 
 
 def read_documents(paths: Iterable[str | os.PathLike[str]], config: CleanConfig | None = None) -> Iterator[Item]:
-    """Documents (and :class:`Skipped` records) from every input file, in reading order."""
+    """Documents (and :class:`Skipped` records) from every input file, in reading order; a
+    repeated id is skipped (:func:`unique_ids`)."""
     config = config or CleanConfig()
-    for path in input_files(paths):
-        yield from read_file(path, config)
+    yield from unique_ids(item for path in input_files(paths) for item in read_file(path, config))
 
 
 def read_file(path: Path, config: CleanConfig) -> Iterator[Item]:
@@ -121,14 +122,30 @@ def decode_bytes(data: bytes) -> str | None:
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace")
+    if b"\x00" in data[:_SNIFF_BYTES]:  # text has no NUL: binary, or UTF-16/32 without a byte-order mark
+        best = from_bytes(data, cp_isolation=_WIDE_ENCODINGS).best()
+        return str(best) if best is not None else None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data[:_SNIFF_BYTES]:
-        return None
     best = from_bytes(data).best()
     return str(best) if best is not None else None
+
+
+def unique_ids(items: Iterable[Item]) -> Iterator[Item]:
+    """Keep ids unique. A file whose stem was already used (``a/x.txt``, ``b/x.txt``) takes its
+    path as id instead; a record whose id was already read becomes a :class:`Skipped` record
+    naming the first one, so the corpus keeps one document per id and the user learns why."""
+    first_seen: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, Document):
+            if item.source_line is None and item.id in first_seen:
+                item.id = str(Path(item.source).with_suffix(""))
+            first = first_seen.setdefault(item.id, item.where)
+            if first != item.where:
+                item = Skipped(source=item.source, line=item.source_line, id=item.id, reason=f"duplicate id (first read at {first})")
+        yield item
 
 
 def split_date_header(text: str) -> tuple[str | None, str]:

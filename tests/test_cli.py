@@ -151,3 +151,13 @@ def test_version_and_help():
     help_text = run_cli("clean", "--help").output
     for option in ("--output", "--near-threshold", "--translated-threshold", "--workers", "--text-field"):
         assert option in help_text
+
+
+def test_strict_stops_at_the_first_bad_input_and_writes_nothing(copy_seeds, tmp_path):
+    (copy_seeds / "zz-bad.jsonl").write_text('{"id": "ok", "text": "fine text here"}\n{broken\n', encoding="utf-8")
+    result = run_cli("clean", copy_seeds, "-o", tmp_path / "out", "--strict")
+    assert result.exit_code == 2
+    assert "zz-bad.jsonl:2" in " ".join(result.output.split()) and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+    assert run_cli("clean", copy_seeds, "-o", tmp_path / "out", "-q").exit_code == 0  # without --strict: skipped
+    assert len(read_jsonl(tmp_path / "out" / "skipped.jsonl")) == 1

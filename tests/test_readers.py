@@ -70,3 +70,28 @@ def test_jsonl_without_id_gets_stem_and_line(tmp_path):
     path.write_text(json.dumps({"text": "one"}) + "\n\n" + json.dumps({"text": "two", "date": "2024-01-02"}) + "\n")
     docs = read(path)
     assert [(d.id, d.source_line, d.date) for d in docs] == [("feed:1", 1, None), ("feed:3", 3, "2024-01-02")]
+
+
+def test_utf16_without_bom_is_decoded(tmp_path):
+    text = "Президент Казахстана прибыл в Москву, где проведёт переговоры о газовых проектах. " * 3
+    (tmp_path / "le.txt").write_bytes(text.encode("utf-16-le"))
+    (tmp_path / "be.txt").write_bytes(text.encode("utf-16-be"))
+    assert [d.text for d in read(tmp_path)] == [text, text]
+
+
+def test_repeated_ids_are_skipped_with_the_first_place_named(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(json.dumps({"id": "a", "text": t}) for t in ("one", "two", "three")) + "\n")
+    items = read(path)
+    assert isinstance(items[0], Document) and items[0].text == "one"
+    assert all(isinstance(i, Skipped) and f"{path}:1" in i.reason and "duplicate id" in i.reason for i in items[1:])
+    assert [i.line for i in items[1:]] == [2, 3]
+
+
+def test_files_with_the_same_stem_in_different_folders_keep_both(tmp_path):
+    for folder in ("site-a", "site-b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "001.txt").write_text(f"text from {folder}", encoding="utf-8")
+    docs = read(tmp_path)
+    assert [d.id for d in docs] == ["001", str(tmp_path / "site-b" / "001")]
+    assert all(isinstance(d, Document) for d in docs)

@@ -35,6 +35,24 @@ class OutputExistsError(Exception):
     """The output folder exists and ``force`` was not given."""
 
 
+def _remove_stale_staging(path: Path) -> None:
+    """Staging folders left by runs that were killed (their process is gone) are removed."""
+    for candidate in path.parent.glob(f".{path.name}.*.partial"):
+        pid = candidate.name[len(path.name) + 2 :].split(".")[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            shutil.rmtree(candidate, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
 class OutputFolder:
     """A staging folder that becomes ``path`` on :meth:`finish`, or disappears on failure."""
 
@@ -43,7 +61,8 @@ class OutputFolder:
         if self.path.exists() and not force and (not self.path.is_dir() or any(self.path.iterdir())):
             raise OutputExistsError(f"{self.path}: already exists (use --force to replace it)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.", suffix=".partial", dir=self.path.parent))
+        _remove_stale_staging(self.path)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.{os.getpid()}.", suffix=".partial", dir=self.path.parent))
         self._files: dict[str, IO[str]] = {
             name: open(self.staging / f"{name}.jsonl", "w", encoding="utf-8", newline="\n") for name in MANIFESTS
         }

@@ -117,6 +117,8 @@ class DuplicateIndex:
         self._weights: dict[int, float] = {}
         self._chance: dict[int, float] = {}  # fallback documents' chance containment, by order
         self._total_mass = 0.0
+        self._weight_table: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.uint64), np.zeros(0))  # sorted anchor hashes, weights
+        self._df_counts = np.zeros(0, dtype=np.int64)  # document frequency, aligned with the table
         self.vocabulary: dict[int, str] = {}  # anchor hash -> anchor string, shared by all documents
         self.candidates = Counter[str]()  # candidate pairs looked at, per kind, for the report
 
@@ -167,40 +169,98 @@ class DuplicateIndex:
     def _translated_links(self) -> Iterable[_Link]:
         """Verified candidate pairs that pass the threshold, shared-anchor count and mutual best."""
         config = self.config
-        scored = []
-        for a, b in self._translated_candidates():
-            self.candidates["translated"] += 1
-            score, shared = self.translation_score(self._fingerprints[a], self._fingerprints[b])
-            if score >= config.translated_threshold and shared >= config.min_shared_anchors:
-                scored.append((a, b, score))
+        first, second = self._translated_candidates()
+        self.candidates["translated"] += len(first)
+        scores, shared = self._score_pairs(first, second)
+        keep = (scores >= config.translated_threshold) & (shared >= config.min_shared_anchors)
+        scored = list(zip(first[keep].tolist(), second[keep].tolist(), scores[keep].tolist()))
         if config.mutual_best:
             scored = mutual_best(scored, self._language)
         if config.drop_bridges:
             scored = drop_bridges(scored)
         return (_Link(a, b, "translated", score) for a, b, score in scored)
 
-    def _translated_candidates(self) -> Iterable[tuple[int, int]]:
+    def _translated_candidates(self) -> tuple[np.ndarray, np.ndarray]:
         """Pairs ``(a, b)``, ``a < b``, in different languages, from the anchor LSH and, for
-        fallback anchor sets, from a containment LSH; each pair once."""
+        fallback anchor sets, from a containment LSH; each pair once, sorted, as two arrays."""
         fingerprints = self._fingerprints
         indexed = [p for p, fp in enumerate(fingerprints) if fp.anchor_signature is not None and self._first_with_hash[fp.exact] == p]
-        pairs: set[tuple[int, int]] = set()
+        size = len(fingerprints)
+        codes: set[int] = set()  # a pair (a, b), a < b, as a * size + b
         for position in indexed:
             for other in self._anchor_lsh.query(self._lean(fingerprints[position].anchor_signature)):
                 if other < position:
-                    pairs.add((other, position))
+                    codes.add(other * size + position)
         fallback = [p for p in indexed if fingerprints[p].fallback]
         if fallback:
             ensemble = self._containment_index(fallback)
             for position in indexed:
                 fp = fingerprints[position]
                 if not fp.fallback:
-                    pairs.update((min(position, o), max(position, o)) for o in ensemble.query(self._lean(fp.anchor_signature), len(fp.anchors)))
-        for a, b in sorted(pairs):
-            # two fallback sets share the common words of related languages (Russian, Ukrainian):
-            # such documents join a cluster only through documents whose names are known
-            if self._language(a) != self._language(b) and not (fingerprints[a].fallback and fingerprints[b].fallback):
-                yield a, b
+                    codes.update(min(position, o) * size + max(position, o) for o in ensemble.query(self._lean(fp.anchor_signature), len(fp.anchors)))
+        pairs = np.unique(np.fromiter(codes, dtype=np.int64, count=len(codes)))
+        first, second = pairs // size, pairs % size
+        # two fallback sets share the common words of related languages (Russian, Ukrainian):
+        # such documents join a cluster only through documents whose names are known
+        language = {key: code for code, key in enumerate(sorted({self._language(p) for p in indexed}, key=repr))}
+        codes_of = np.full(size, -1, dtype=np.int64)
+        is_fallback = np.zeros(size, dtype=bool)
+        for p in indexed:
+            codes_of[p] = language[self._language(p)]
+            is_fallback[p] = fingerprints[p].fallback
+        keep = (codes_of[first] != codes_of[second]) & ~(is_fallback[first] & is_fallback[second])
+        return first[keep], second[keep]
+
+    def _score_pairs(self, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`translation_score` of many pairs, sorted by ``first``, vectorised per ``first``."""
+        scores = np.zeros(len(first), dtype=np.float64)
+        shared = np.zeros(len(first), dtype=np.int64)
+        if not len(first):
+            return scores, shared
+        fingerprints = self._fingerprints
+        involved = np.unique(np.concatenate([first, second])).tolist()
+        slot = {p: i for i, p in enumerate(involved)}
+        lengths = np.array([len(fingerprints[p].anchors) for p in involved], dtype=np.int64)
+        starts = np.zeros(len(involved) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        hashes = np.concatenate([fingerprints[p].anchors for p in involved]) if involved else np.zeros(0, np.uint64)
+        weights = self._weights_of(hashes, 1.0)
+        totals = np.array([weights[starts[i] : starts[i + 1]].sum() for i in range(len(involved))])
+        fallback = np.array([fingerprints[p].fallback for p in involved], dtype=bool)
+        chance = np.array([self._chance_containment(fingerprints[p]) if fingerprints[p].fallback else 0.0 for p in involved])
+        second_slots = np.array([slot[p] for p in second.tolist()], dtype=np.int64)
+        boundaries = np.flatnonzero(np.diff(first)) + 1
+        for lo, hi in zip(np.concatenate([[0], boundaries]).tolist(), np.concatenate([boundaries, [len(first)]]).tolist()):
+            a = slot[int(first[lo])]
+            own = hashes[starts[a] : starts[a + 1]]
+            others = second_slots[lo:hi]
+            counts = lengths[others]
+            offsets = np.repeat(starts[others] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+            theirs = hashes[offsets]
+            where = np.searchsorted(own, theirs)
+            hit = own[np.minimum(where, len(own) - 1)] == theirs if len(own) else np.zeros(len(theirs), bool)
+            segment = np.repeat(np.arange(len(others)), counts)
+            shared_weight = np.bincount(segment, weights=np.where(hit, weights[offsets], 0.0), minlength=len(others))
+            shared[lo:hi] = np.bincount(segment, weights=hit, minlength=len(others)).astype(np.int64)
+            total_b = totals[others]
+            mixed = fallback[others] != fallback[a]
+            # Jaccard where both sides are names; containment of the names side in the fallback side
+            union = totals[a] + total_b - shared_weight
+            jaccard = np.divide(shared_weight, union, out=np.zeros_like(union), where=union > 0)
+            names_total = np.where(fallback[others], totals[a], total_b)
+            contained = np.divide(shared_weight, names_total, out=np.zeros_like(names_total), where=names_total > 0)
+            words_chance = np.where(fallback[others], chance[others], chance[a])
+            corrected = np.maximum(0.0, contained - words_chance) / (1.0 - words_chance)
+            scores[lo:hi] = np.where(mixed, corrected, jaccard)
+        return scores, shared
+
+    def _weights_of(self, hashes: np.ndarray, default: float) -> np.ndarray:
+        """The IDF weight of each anchor hash; ``default`` for anchors the index has not counted."""
+        keys, values = self._weight_table
+        if not len(keys):
+            return np.full(len(hashes), default)
+        where = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
+        return np.where(keys[where] == hashes, values[where], default)
 
     def _containment_index(self, positions: list[int]) -> MinHashLSHEnsemble:
         """datasketch's containment LSH over fallback anchor sets: does a set contain the query's?"""
@@ -217,10 +277,14 @@ class DuplicateIndex:
         or, when one side is a fallback set, the weighted share of the other side it contains."""
         if a.fallback != b.fallback:
             names, words = (b, a) if a.fallback else (a, b)
-            contained, shared = weighted_containment(names.anchors, words.anchors, self._weights)
+            contained, shared = weighted_containment(names.anchors, words.anchors, self._weights_of(names.anchors, 1.0))
             chance = self._chance_containment(words)
             return max(0.0, contained - chance) / (1.0 - chance), shared
-        return weighted_overlap(a.anchors, b.anchors, self._weights), len(np.intersect1d(a.anchors, b.anchors, assume_unique=True))
+        common, where, _ = np.intersect1d(a.anchors, b.anchors, assume_unique=True, return_indices=True)
+        weights_a, weights_b = self._weights_of(a.anchors, 1.0), self._weights_of(b.anchors, 1.0)
+        shared_weight = float(weights_a[where].sum())
+        total = float(weights_a.sum()) + float(weights_b.sum()) - shared_weight
+        return (shared_weight / total if total else 0.0), len(common)
 
     def _chance_containment(self, fp: Fingerprint) -> float:
         """The weighted share of another document's anchors that a fallback set contains by
@@ -228,11 +292,14 @@ class DuplicateIndex:
         sum for the whole vocabulary."""
         cached = self._chance.get(fp.order)
         if cached is None:
+            keys, values = self._weight_table
             if not self._total_mass:
-                self._total_mass = sum(self._weights[h] * df for h, df in self._anchor_df.items())
-            own = [self._weights.get(h, 0.0) for h in fp.anchors.tolist()]
-            mass = sum(w * (self._anchor_df.get(h, 1) - 1) for w, h in zip(own, fp.anchors.tolist()))
-            others = self._total_mass - sum(own)
+                self._total_mass = float((values * self._df_counts).sum())
+            own = self._weights_of(fp.anchors, 0.0)
+            where = np.minimum(np.searchsorted(keys, fp.anchors), max(len(keys) - 1, 0))
+            df = np.where(keys[where] == fp.anchors, self._df_counts[where], 1) if len(keys) else np.ones(len(own))
+            mass = float((own * (df - 1)).sum())
+            others = self._total_mass - float(own.sum())
             cached = self._chance[fp.order] = min(mass / others, 0.99) if others > 0 else 0.0
         return cached
 
@@ -244,7 +311,13 @@ class DuplicateIndex:
 
     def _anchor_weights(self) -> dict[int, float]:
         documents = max(1, sum(1 for fp in self._fingerprints if fp.anchor_signature is not None))
-        return {anchor: math.log1p(documents / df) for anchor, df in self._anchor_df.items()}
+        keys = np.fromiter(self._anchor_df.keys(), dtype=np.uint64, count=len(self._anchor_df))
+        counts = np.fromiter(self._anchor_df.values(), dtype=np.int64, count=len(self._anchor_df))
+        order = np.argsort(keys)
+        keys, counts = keys[order], counts[order]
+        values = np.log1p(documents / counts)
+        self._weight_table, self._df_counts = (keys, values), counts
+        return dict(zip(keys.tolist(), values.tolist()))
 
     # ------------------------------------------------------------------------------------ decisions
 
@@ -325,16 +398,19 @@ def weighted_overlap(a: np.ndarray, b: np.ndarray, weight: dict[int, float]) -> 
     return sum(weight.get(x, 1.0) for x in shared) / total if total else 0.0
 
 
-def weighted_containment(small: np.ndarray, large: np.ndarray, weight: dict[int, float]) -> tuple[float, int]:
-    """The weighted share of ``small``'s anchors found in ``large``, and how many are.
+def weighted_containment(small: np.ndarray, large: np.ndarray, weight: dict[int, float] | np.ndarray) -> tuple[float, int]:
+    """The weighted share of ``small``'s anchors found in ``large``, and how many are; ``weight``
+    maps anchors to weights or is an array aligned with ``small``.
 
     >>> w = {1: 1.0, 2: 1.0, 3: 2.0}
     >>> weighted_containment(np.array([1, 3], dtype=np.uint64), np.array([1, 2, 4, 5], dtype=np.uint64), w)
     (0.3333333333333333, 1)
     """
-    shared = np.intersect1d(small, large, assume_unique=True).tolist()
-    total = sum(weight.get(x, 1.0) for x in small.tolist())
-    return (sum(weight.get(x, 1.0) for x in shared) / total if total else 0.0), len(shared)
+    if isinstance(weight, dict):
+        weight = np.array([weight.get(x, 1.0) for x in small.tolist()], dtype=np.float64)
+    _, where, _ = np.intersect1d(small, large, assume_unique=True, return_indices=True)
+    total = float(weight.sum())
+    return (float(weight[where].sum()) / total if total else 0.0), len(where)
 
 
 Language = tuple[Optional[str], str]

@@ -123,8 +123,11 @@ def tokens(text: str) -> Iterator[Token]:
         previous_end = 0  # the start of a line starts a sentence
         for match in _TOKEN.finditer(line):
             gap = line[previous_end : match.start()]
-            sentence_start = previous_end == 0 or bool(_SENTENCE_BREAK.search(gap))
-            after_quote = bool(_OPENING_QUOTE.search(gap))
+            if gap == " " and previous_end:  # the usual gap: neither a sentence break nor a quote
+                sentence_start = after_quote = False
+            else:
+                sentence_start = previous_end == 0 or bool(_SENTENCE_BREAK.search(gap))
+                after_quote = bool(_OPENING_QUOTE.search(gap))
             previous_end = match.end()
             yield Token(match.lastgroup or "word", match.group(), sentence_start, after_quote)
 
@@ -264,8 +267,8 @@ def is_caseless(text: str) -> bool:
     >>> is_caseless("მთავრობამ ორშაბათს ბერლინში ახალი გადასახადი დაამტკიცა"), is_caseless("Tokayev met Putin.")
     (True, False)
     """
-    letters = sum(1 for ch in text if ch.isalpha())
-    capitals = sum(1 for ch in text if ch.isupper())
+    letters = sum(map(str.isalpha, text))
+    capitals = sum(map(str.isupper, text))
     return letters > 0 and capitals <= _CASELESS_SHARE * letters
 
 

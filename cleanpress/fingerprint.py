@@ -18,6 +18,7 @@ them to its vocabulary (``anchor_names``), so that a match can say which anchors
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
@@ -115,9 +116,18 @@ def main_script(text: str) -> str:
     ('Cyrillic', 'Latin')
     """
     counts = [0] * len(_SCRIPT_NAMES)
-    for match in _LETTER_SCRIPT.finditer(text, 0, _SCRIPT_SAMPLE):
-        counts[match.lastindex - 1] += 1
+    for char, count in Counter(text[:_SCRIPT_SAMPLE]).items():
+        group = _script_group(char)
+        if group is not None:
+            counts[group] += count
     return _SCRIPT_NAMES[counts.index(max(counts))] if any(counts) else "None"
+
+
+@lru_cache(maxsize=65536)
+def _script_group(char: str) -> int | None:
+    """The index in ``_SCRIPT_NAMES`` of one character's script; None when it is no letter."""
+    match = _LETTER_SCRIPT.match(char)
+    return match.lastindex - 1 if match else None
 
 
 def anchor_hash(anchor: str) -> int:

@@ -22,10 +22,13 @@ loop over characters, because the whole pipeline has to run at about 10 MB/s.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Callable
 
 import ftfy
+import ftfy.badness
+import ftfy.chardata
 import regex
 
 from cleanpress.document import Repair
@@ -202,6 +205,29 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 
+# What each fixer _FTFY_CONFIG enables needs before it can change a segment of text: an entity
+# ("&"), a C1 control, a Latin ligature, a surrogate, a terminal escape (ESC), or mojibake as
+# ftfy's own badness regex sees it. ftfy checks that regex on every line (its segments); with
+# MULTILINE, its one "^" matches at each line start, so one search over the whole text finds
+# whatever a search of any line would.
+_FTFY_TRIGGERS = re.compile(
+    "[&\x1b\x80-\x9f\ud800-\udfff" + "".join(sorted(re.escape(chr(c)) for c in ftfy.chardata.LIGATURES)) + "]"
+)
+_FTFY_BADNESS = re.compile(ftfy.badness.BADNESS_RE.pattern, ftfy.badness.BADNESS_RE.flags | re.MULTILINE)
+
+
+def ftfy_could_change(text: str) -> bool:
+    """False when ``ftfy.fix_text(text, _FTFY_CONFIG)`` is sure to return ``text`` unchanged,
+    so the common case skips ftfy (tests/test_repair.py checks it on real and generated text).
+
+    >>> ftfy_could_change("Ötən həftə sammit keçirildi."), ftfy_could_change("AT&amp;T"), ftfy_could_change("Ã¶")
+    (False, True, True)
+    """
+    if len(text) > _FTFY_CONFIG.max_decode_length:
+        return True
+    return bool(_FTFY_TRIGGERS.search(text) or _FTFY_BADNESS.search(text))
+
+
 def fix_encoding_and_entities(text: str, changes: ChangeLog | None = None) -> str:
     """Decode mojibake and HTML entities.
 
@@ -216,9 +242,7 @@ def fix_encoding_and_entities(text: str, changes: ChangeLog | None = None) -> st
     >>> fix_encoding_and_entities("“Salam”\\r\\n")
     '“Salam”\\r\\n'
     """
-    # A later speed-up: ftfy cannot change text that is pure ASCII and has no "&" (entity) and
-    # no ESC (terminal escape) under this config, so such text could skip ftfy entirely.
-    fixed = ftfy.fix_text(text, _FTFY_CONFIG)
+    fixed = ftfy.fix_text(text, _FTFY_CONFIG) if ftfy_could_change(text) else text
     if changes is not None:
         changes.compare(text, fixed)
     return fixed

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 import pytest
 import regex
@@ -378,3 +379,48 @@ def test_each_fixer_is_idempotent(text: str) -> None:
     for fixer in FIXERS:
         once = fixer(text)
         assert fixer(once) == once, fixer.__name__
+
+
+# ---------------------------------------------------------------------------- ftfy fast path
+
+
+def _fast_path_texts() -> list[str]:
+    """The seeds, the benchmark generator's news pages, and the seeds damaged in the ways ftfy fixes."""
+    import random
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from run import generate_corpus
+
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))]
+    generated = [record["text"] for record in generate_corpus(300, seed=3)[0]]
+    damaged = []
+    rng = random.Random(5)
+    for text in seeds:
+        lines = text.split("\n")
+        for bad in ("Ã¶", "&amp;", "&#160;", "\x1b[31m", "\x85", "ﬁ", "\ud83d", "Ã©tÃ©", "â€œ"):
+            copy = list(lines)
+            position = rng.randrange(len(copy))
+            copy[position] = bad + copy[position] if rng.random() < 0.5 else copy[position] + " " + bad
+            damaged.append("\n".join(copy))
+    return seeds + generated + damaged + [line for text in seeds + damaged for line in text.split("\n")]
+
+
+def test_ftfy_is_skipped_only_where_it_changes_nothing() -> None:
+    from cleanpress.repair import _FTFY_CONFIG, ftfy_could_change
+
+    texts = _fast_path_texts()
+    skipped = [t for t in texts if not ftfy_could_change(t)]
+    assert len(skipped) > len(texts) // 3  # the fast path is taken on clean text
+    assert all(ftfy.fix_text(t, _FTFY_CONFIG) == t for t in skipped)
+    changed = [t for t in texts if ftfy.fix_text(t, _FTFY_CONFIG) != t]
+    assert changed and all(ftfy_could_change(t) for t in changed)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.sampled_from(list("aÃ©¶â€œ™ \n&;#1x\x1b[m\x85ﬁЖжÂ\xa0Ğ")), max_size=40))
+def test_ftfy_fast_path_on_random_mojibake_alphabet(text: str) -> None:
+    from cleanpress.repair import _FTFY_CONFIG, ftfy_could_change
+
+    if not ftfy_could_change(text):
+        assert ftfy.fix_text(text, _FTFY_CONFIG) == text

@@ -89,3 +89,24 @@ def test_a_model_that_keeps_nothing_falls_back_to_the_rules():
     })
     page = "\n".join(["Menu", *ARTICLE])
     assert strip(page, model=pessimist).text == strip(page, use_model=False).text
+
+
+def test_fast_feature_code_gives_the_same_matrix_on_the_seeds() -> None:
+    """The upper-case share and the window means are computed faster than they were written at
+    first; the model must see exactly the values it was trained on."""
+    import numpy as np
+
+    from cleanpress import linemodel
+    from conftest import SEEDS
+
+    names = linemodel.feature_names()
+    for path in sorted(SEEDS.glob("*.txt")):
+        table = linemodel.line_table(path.read_text(encoding="utf-8").split("\n"))
+        for row, index in zip(table.matrix, table.indices):
+            letters = [c for c in table.features[index].text if c.isalpha()]
+            expected = sum(c.isupper() for c in letters) / max(1, len(letters))
+            assert row[names.index("upper_share")] == np.float32(expected)
+        column = table.matrix[:, names.index("log_words")]
+        for width in linemodel.CONTEXT_WINDOWS:
+            reference = np.convolve(np.pad(column, width, mode="edge"), np.ones(2 * width + 1) / (2 * width + 1), mode="valid")
+            assert np.array_equal(linemodel._window_mean(column, width), reference)

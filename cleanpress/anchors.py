@@ -33,6 +33,8 @@ True
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -149,9 +151,11 @@ def number_value(token: str) -> float:
 def number_anchor(value: float) -> str:
     """``#`` and the number, without a decimal part when it is whole.
 
-    >>> number_anchor(6500.0), number_anchor(2.5), number_anchor(2500000.0)
-    ('#6500', '#2.5', '#2500000')
+    >>> number_anchor(6500.0), number_anchor(2.5), number_anchor(2500000.0), number_anchor(float("inf"))
+    ('#6500', '#2.5', '#2500000', '#inf')
     """
+    if not math.isfinite(value):  # a run of hundreds of digits: no real number, still one token
+        return "#inf"
     return f"#{int(value)}" if value == int(value) else f"#{value:g}"
 
 

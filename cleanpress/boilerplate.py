@@ -44,7 +44,7 @@ import regex
 from cleanpress.document import Removal
 
 if TYPE_CHECKING:
-    from cleanpress.linemodel import BoostedTrees
+    from cleanpress.linemodel import BoostedTrees, LineTable
 
 __all__ = ["CUE_WORDS", "RULES", "LineFeatures", "StripResult", "decide", "line_features", "strip"]
 
@@ -399,9 +399,21 @@ def strip(
             decisions[index] = named if named and named != POSITIONAL else MODEL_RULE
             scores[index] = round(float(probability), 3)
     if all(decisions[i] for i in table.indices):  # never strip a page to nothing on the model's word alone
-        decisions = table.decisions
+        decisions = _without_model(table)
     _mark_duplicates(table.features, decisions)
     return _assemble(lines, decisions, scores)
+
+
+def _without_model(table: LineTable) -> list[str | None]:
+    """The rules' decisions; on a page of several lines where they find no article either, only
+    sentences stay (a short note survives, a page of menu words does not)."""
+    decisions = list(table.decisions)
+    if table.body is None and len(table.indices) > 1:  # a one-line document is its own content
+        for index in table.indices:
+            f = table.features[index]
+            if decisions[index] is None and f is not None and not f.sentence_like:
+                decisions[index] = "navigation"
+    return decisions
 
 
 def _extracted_text_rules(lines: list[str], min_repeat: int) -> list[str | None]:

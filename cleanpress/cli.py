@@ -55,6 +55,7 @@ def clean(
     force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
     text_field: str = typer.Option(_DEFAULTS.text_field, help="JSON Lines field holding the text."),
     id_field: str = typer.Option(_DEFAULTS.id_field, help="JSON Lines field holding the id."),
+    max_document_bytes: int = typer.Option(_DEFAULTS.max_document_bytes, help="Files or JSON lines larger than this are skipped, never loaded."),
     repair: bool = typer.Option(_DEFAULTS.repair, "--repair/--no-repair", help="Repair mojibake, scripts, invisible characters."),
     strip_boilerplate: bool = typer.Option(_DEFAULTS.strip_boilerplate, "--strip/--no-strip", help="Strip boilerplate lines."),
     min_repeat: int = typer.Option(_DEFAULTS.min_repeat, help="A line repeated this often in a document is boilerplate."),

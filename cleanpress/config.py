@@ -16,6 +16,7 @@ class CleanConfig:
     # Reading
     text_field: str = "text"  #: JSON Lines field holding the text
     id_field: str = "id"  #: JSON Lines field holding the id (missing: file stem and line number)
+    max_document_bytes: int = 64 * 1024 * 1024  #: larger files or JSON lines are skipped, never loaded
     # Stages that can be switched off
     repair: bool = True  #: run the repair stage (ftfy, scripts, invisible characters)
     strip_boilerplate: bool = True  #: run the boilerplate stage

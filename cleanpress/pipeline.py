@@ -7,7 +7,7 @@ index; after the last one, the spool is read back once and each document comes o
 :class:`Outcome`: kept, dropped as a duplicate, or skipped. Memory holds the index (no text) and
 a few batches, never the corpus.
 
->>> outcomes = list(process([Document(id="a", text="Same words here."), Document(id="b", text="same words, here")]))
+>>> outcomes = list(process([Document(id="a", text="Same words here."), Document(id="b", text="same words here")]))
 >>> [(o.status, o.document.id) for o in outcomes]
 [('kept', 'a'), ('duplicate', 'b')]
 """
@@ -221,7 +221,7 @@ def run(
     with OutputFolder(output, force=force) as folder:
         documents = read_documents(inputs, config)
         for outcome in process(documents, config, spool_dir=folder.staging, progress=progress, line_frequencies=frequencies):
-            if outcome.skipped is not None and config.strict:
+            if outcome.skipped is not None and outcome.document is None and config.strict:  # an input problem
                 raise InputError(f"{outcome.skipped.where}: {outcome.skipped.reason} (--strict)")
             folder.write(outcome)
             if on_skip is not None and outcome.skipped is not None:

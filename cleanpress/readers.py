@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import IO, Any, Union
 
 import regex
-from charset_normalizer import from_bytes
 
 from .config import CleanConfig
 from .document import Document, Skipped
+from .encoding import decode_legacy, decode_wide
 
 FILE_KINDS = {
     ".txt": "text",
@@ -42,7 +42,6 @@ FILE_KINDS = {
 }
 _DATE_HEADER = regex.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?:[ \t]+|\s*\n|\Z)")
 _SNIFF_BYTES = 8192
-_WIDE_ENCODINGS = ["utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be"]
 
 Item = Union[Document, Skipped]
 
@@ -94,17 +93,20 @@ def read_file(path: Path, config: CleanConfig) -> Iterator[Item]:
     try:
         if kind == "jsonl":
             yield from _read_jsonl(path, config)
+        elif path.stat().st_size > config.max_document_bytes:
+            yield Skipped(source=str(path), id=path.stem, reason=_too_large(path.stat().st_size, config))
         else:
             yield _read_whole_file(path, kind)
     except OSError as error:
-        yield Skipped(source=str(path), reason=f"cannot read file: {error.strerror or error}")
+        doc_id = None if kind == "jsonl" else path.stem
+        yield Skipped(source=str(path), id=doc_id, reason=f"cannot read file: {error.strerror or error}")
 
 
 def _read_whole_file(path: Path, kind: str) -> Item:
     data = path.read_bytes()
     text = decode_bytes(data)
     if text is None:
-        return Skipped(source=str(path), reason="binary or undecodable file")
+        return Skipped(source=str(path), id=path.stem, reason="binary or undecodable file")
     date, text = split_date_header(text)
     return Document(id=path.stem, text=text, source=str(path), format=kind, date=date)
 
@@ -123,14 +125,11 @@ def decode_bytes(data: bytes) -> str | None:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace")
     if b"\x00" in data[:_SNIFF_BYTES]:  # text has no NUL: binary, or UTF-16/32 without a byte-order mark
-        best = from_bytes(data, cp_isolation=_WIDE_ENCODINGS).best()
-        return str(best) if best is not None else None
+        return decode_wide(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
-    return str(best) if best is not None else None
+        return decode_legacy(data)
 
 
 def unique_ids(items: Iterable[Item]) -> Iterator[Item]:
@@ -166,13 +165,36 @@ def _open_binary(path: Path) -> IO[bytes]:
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
+def _too_large(size: int, config: CleanConfig) -> str:
+    return f"document too large: {size:,} bytes (--max-document-bytes {config.max_document_bytes:,})"
+
+
+def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[bytes | None, int]]:
+    """Lines of at most ``limit`` bytes; a longer line is read through in chunks (never held
+    whole) and given as ``(None, its size)``."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, len(line)
+            continue
+        size = len(line)
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(1 << 20)
+            size += len(line)
+        yield None, size
+
+
 def _read_jsonl(path: Path, config: CleanConfig) -> Iterator[Item]:
     source = str(path)
     line_number = 0
     with _open_binary(path) as stream:
         try:
-            for line_number, raw in enumerate(stream, start=1):
-                if raw.strip():
+            for line_number, (raw, size) in enumerate(_bounded_lines(stream, config.max_document_bytes), start=1):
+                if raw is None:
+                    yield Skipped(source=source, line=line_number, reason=_too_large(size, config))
+                elif raw.strip():
                     yield _parse_record(raw, source, line_number, path.stem, config)
         except (EOFError, gzip.BadGzipFile, zlib.error) as error:
             yield Skipped(source=source, line=line_number + 1, reason=f"damaged compressed file: {error}")

@@ -51,8 +51,12 @@ def test_rules_only_mode_gives_the_rules_decisions():
     assert rules.text.splitlines() == ARTICLE
 
 
-def test_a_short_page_is_never_stripped_to_nothing_by_the_model():
-    assert strip("same words, here").text == "same words, here"
+def test_a_short_note_is_never_stripped_to_nothing_by_the_model():
+    assert strip("Same words here.").text == "Same words here."
+
+
+def test_a_page_of_menu_words_alone_is_stripped_to_nothing():
+    assert strip("Home\nNews\nSport\nShare\nLog in").text == ""
 
 
 def test_headline_and_signature_are_kept_although_the_model_was_trained_without_them():

@@ -1,6 +1,7 @@
-"""The command line: a thin layer over :func:`cleanpress.pipeline.run`.
+"""The command line: a thin layer over :func:`cleanpress.pipeline.run` and :func:`cleanpress.check.check_corpus`.
 
-Exit status: 0 success, 2 a usage or input error (a missing path, an existing output folder).
+Exit status: 0 success, 1 (``check`` only) a threshold exceeded, 2 a usage or input error (a
+missing path, an existing output folder, a bad configuration file).
 A user's mistake gets a one-line message, never a traceback.
 """
 from __future__ import annotations
@@ -96,6 +97,52 @@ def clean(
     warn.close(output)
     if not quiet:
         _summary(result.report, output)
+
+
+CHECK_FORMATS = ("table", "json", "junit", "github")
+THRESHOLD_EXCEEDED = 1
+
+
+@app.command()
+def check(
+    inputs: list[Path] = typer.Argument(..., help="Files or folders, as for clean (also the corpus.jsonl that clean wrote)."),
+    output_format: str = typer.Option("table", "--format", help="table, json, junit or github."),
+    max_duplicate_rate: Optional[float] = typer.Option(None, help="Most documents dropped as duplicates, over documents read [0.01]."),
+    max_boilerplate: Optional[float] = typer.Option(None, help="Most non-blank lines the stripper would remove, over all non-blank lines [0.02]."),
+    max_damaged_rate: Optional[float] = typer.Option(None, help="Most documents with damaged text or a source that is not UTF-8 [0]."),
+    max_short_rate: Optional[float] = typer.Option(None, help="Most documents shorter than --min-chars [0.01]."),
+    min_chars: Optional[int] = typer.Option(None, help="A document with fewer characters is short [100]."),
+    max_unreadable_rate: Optional[float] = typer.Option(None, help="Most inputs the readers skip (bad JSON, no text, repeated id) [0]."),
+    languages: Optional[str] = typer.Option(None, help="Expected languages, comma-separated (e.g. az,bs,uz); gates the share of others."),
+    max_other_language_rate: Optional[float] = typer.Option(None, help="With --languages: most documents in other languages [0]."),
+    min_language_share: Optional[list[str]] = typer.Option(None, help="LANG=SHARE: least share of documents in LANG (repeatable)."),
+    require_field: Optional[list[str]] = typer.Option(None, help="A metadata field every document must have (repeatable)."),
+    text_field: Optional[str] = typer.Option(None, help="JSON Lines field holding the text [text]."),
+    id_field: Optional[str] = typer.Option(None, help="JSON Lines field holding the id [id]."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes [1]."),
+    line_frequency: Optional[bool] = typer.Option(None, "--line-frequency/--no-line-frequency", help="Count lines across the corpus first, as clean does [on]."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Read settings from this cleanpress.toml or pyproject.toml instead of searching for one."),
+) -> None:
+    """Measure a corpus (duplicates, boilerplate, damaged text, shape) and fail when a threshold is exceeded.
+
+    Exit status: 0 all checks pass, 1 a threshold is exceeded, 2 usage or input error.
+    """
+    from .check import RENDERERS, SettingsError, check_corpus, load_settings  # keeps --help fast
+
+    if output_format not in CHECK_FORMATS:
+        _fail(f"--format must be one of {', '.join(CHECK_FORMATS)}, got {output_format!r}")
+    names = ("max_duplicate_rate", "max_boilerplate", "max_damaged_rate", "max_short_rate", "min_chars", "max_unreadable_rate",
+             "languages", "max_other_language_rate", "min_language_share", "require_field", "text_field", "id_field",
+             "workers", "line_frequency")
+    given = {name: value for name, value in locals().items() if name in names and value not in (None, [])}
+    try:
+        thresholds, config, _ = load_settings(given, config_file=config_file)
+        report = check_corpus(inputs, thresholds, config)
+    except (SettingsError, InputError) as error:
+        _fail(str(error))
+    typer.echo(RENDERERS[output_format](report), nl=False)
+    if not report.passed:
+        raise typer.Exit(THRESHOLD_EXCEEDED)
 
 
 def _fail(message: str) -> None:

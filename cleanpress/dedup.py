@@ -14,10 +14,11 @@ of every document (no text), and after the last one, :meth:`DuplicateIndex.resol
    least ``min_shared_anchors`` anchors, and (``mutual_best``) each is the other's best match in
    the other's language: the other half of the same article, or another report on the same
    visit, loses to the real translation. Fallback anchor sets (caseless scripts, German: see
-   :mod:`cleanpress.anchors`) are larger than the other side's, so those pairs are found by
-   datasketch's containment LSH (``MinHashLSHEnsemble``) and scored by the weighted share of the
-   other side's anchors they contain. The anchor strings are kept once, in a vocabulary shared by
-   all documents, so that a decision can list the anchors that made it.
+   :mod:`cleanpress.anchors`) are larger than the other side's, so those pairs come from an
+   inverted index of their rare anchors (:class:`RareAnchorIndex`: a bounded number per document
+   and language) and are scored by the weighted share of the other side's anchors they contain.
+   The anchor strings are kept once, in a vocabulary shared by all documents, so that a decision
+   can list the anchors that made it.
 
 Links become clusters (union-find). One document per cluster is kept: the longest (ties go to
 the one read first), or with ``keep="first"`` the one read first. Every other member gets a
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Iterable, Optional
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH, MinHashLSHEnsemble
+from datasketch import LeanMinHash, MinHashLSH
 
 from .config import CleanConfig
 from .fingerprint import Fingerprint, anchor_hash
@@ -41,6 +42,14 @@ KINDS = ("exact", "near", "translated")  # strongest first
 SHOWN_ANCHORS = 20  # shared anchors listed in a translated decision
 _SCHEME = "affine32"  # datasketch's default permutation scheme, used by fingerprint.minhash
 NEAR_CANDIDATE_FACTOR = 0.8  # near-duplicate LSH threshold, relative to near_threshold
+# Fallback candidates (RareAnchorIndex). An anchor in more documents than this carries no evidence
+# of translation: a translation group has one document per language (14 in translated-ntrex, 40
+# or so for the most translated news), so 50 is above any such group plus its follow-ups, and a
+# name in 1% of a large corpus is a common word or a name in the news every day. Anchors this
+# common are still scored in verification; they only do not propose candidates.
+RARE_ANCHOR_MIN_DF = 50
+RARE_ANCHOR_SHARE = 0.01
+FALLBACK_CANDIDATES_PER_LANGUAGE = 3  # mutual best keeps one per language pair; 3 leaves room
 
 
 @dataclass(slots=True)
@@ -138,7 +147,8 @@ class DuplicateIndex:
             return
         self._near_lsh.insert(position, self._lean(fp.near), check_duplication=False)
         if fp.anchor_signature is not None:
-            self._anchor_lsh.insert(position, self._lean(fp.anchor_signature), check_duplication=False)
+            if not fp.fallback:  # fallback sets are found by RareAnchorIndex, never by Jaccard LSH
+                self._anchor_lsh.insert(position, self._lean(fp.anchor_signature), check_duplication=False)
             self._anchor_df.update(fp.anchors.tolist())
 
     def _lean(self, hashvalues: np.ndarray) -> LeanMinHash:
@@ -181,23 +191,23 @@ class DuplicateIndex:
         return (_Link(a, b, "translated", score) for a, b, score in scored)
 
     def _translated_candidates(self) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs ``(a, b)``, ``a < b``, in different languages, from the anchor LSH and, for
-        fallback anchor sets, from a containment LSH; each pair once, sorted, as two arrays."""
+        """Pairs ``(a, b)``, ``a < b``, in different languages: two names sets from the anchor LSH,
+        a names set and a fallback set from the rare anchors they share (:class:`RareAnchorIndex`);
+        each pair once, sorted, as two arrays."""
         fingerprints = self._fingerprints
         indexed = [p for p, fp in enumerate(fingerprints) if fp.anchor_signature is not None and self._first_with_hash[fp.exact] == p]
         size = len(fingerprints)
         codes: set[int] = set()  # a pair (a, b), a < b, as a * size + b
-        for position in indexed:
+        names = [p for p in indexed if not fingerprints[p].fallback]
+        fallback = [p for p in indexed if fingerprints[p].fallback]
+        for position in names:
             for other in self._anchor_lsh.query(self._lean(fingerprints[position].anchor_signature)):
                 if other < position:
                     codes.add(other * size + position)
-        fallback = [p for p in indexed if fingerprints[p].fallback]
         if fallback:
-            ensemble = self._containment_index(fallback)
-            for position in indexed:
-                fp = fingerprints[position]
-                if not fp.fallback:
-                    codes.update(min(position, o) * size + max(position, o) for o in ensemble.query(self._lean(fp.anchor_signature), len(fp.anchors)))
+            rare = RareAnchorIndex(self, fallback)
+            for position in names:
+                codes.update(min(position, o) * size + max(position, o) for o in rare.query(position))
         pairs = np.unique(np.fromiter(codes, dtype=np.int64, count=len(codes)))
         first, second = pairs // size, pairs % size
         # two fallback sets share the common words of related languages (Russian, Ukrainian):
@@ -262,11 +272,13 @@ class DuplicateIndex:
         where = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
         return np.where(keys[where] == hashes, values[where], default)
 
-    def _containment_index(self, positions: list[int]) -> MinHashLSHEnsemble:
-        """datasketch's containment LSH over fallback anchor sets: does a set contain the query's?"""
-        ensemble = MinHashLSHEnsemble(threshold=self.config.candidate_threshold, num_perm=self.config.num_perm, num_part=8)
-        ensemble.index((p, self._lean(self._fingerprints[p].anchor_signature), len(self._fingerprints[p].anchors)) for p in positions)
-        return ensemble
+    def _df_of(self, hashes: np.ndarray) -> np.ndarray:
+        """The document frequency of each anchor hash over the run (0 for anchors not counted)."""
+        keys = self._weight_table[0]
+        if not len(keys):
+            return np.zeros(len(hashes), dtype=np.int64)
+        where = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
+        return np.where(keys[where] == hashes, self._df_counts[where], 0)
 
     def _language(self, position: int) -> tuple[str | None, str]:
         fp = self._fingerprints[position]
@@ -370,6 +382,66 @@ class DuplicateIndex:
             if score >= self.config.translated_threshold and shared >= self.config.min_shared_anchors:
                 return "translated", score
         return None
+
+
+class RareAnchorIndex:
+    """Candidate fallback documents for a names document, from the rare anchors they share.
+
+    A fallback set (every capitalised German word, every word of a caseless text) contains many
+    anchors, so containment LSH proposes most fallback documents for every names document: the
+    candidates per document grew with the corpus (808 per document at 5,000 generated documents).
+    Here an inverted index maps each anchor that is in at most ``max(RARE_ANCHOR_MIN_DF,
+    RARE_ANCHOR_SHARE * documents)`` documents to the fallback documents containing it. A names
+    document walks its rare anchors, rarest first, adding each anchor's IDF weight to every
+    fallback document that contains it; a document first met when the weight still to come cannot
+    reach the threshold is not started. Per language of the other side, the
+    ``FALLBACK_CANDIDATES_PER_LANGUAGE`` fallback documents with the highest estimated score
+    (containment of the rare anchors, above chance; ties to the first read) are candidates, if
+    their score could still reach ``translated_threshold`` with every common anchor shared. Work
+    per query is at most its anchors times the cap on postings, candidates at most the cap per
+    language: neither grows with the corpus below 1/RARE_ANCHOR_SHARE documents.
+    """
+
+    def __init__(self, index: DuplicateIndex, positions: list[int]) -> None:
+        self._index = index
+        documents = sum(1 for fp in index._fingerprints if fp.anchor_signature is not None)
+        self.max_df = max(RARE_ANCHOR_MIN_DF, int(RARE_ANCHOR_SHARE * documents))
+        self._postings: dict[int, list[int]] = {}
+        for position in positions:  # in order, so every posting list is sorted by position
+            anchors = index._fingerprints[position].anchors
+            for anchor in anchors[index._df_of(anchors) <= self.max_df].tolist():
+                self._postings.setdefault(anchor, []).append(position)
+
+    def query(self, position: int) -> list[int]:
+        """The fallback documents worth verifying against the names document at ``position``."""
+        index, fingerprints = self._index, self._index._fingerprints
+        anchors = fingerprints[position].anchors
+        df, weights = index._df_of(anchors), index._weights_of(anchors, 1.0)
+        threshold = index.config.translated_threshold
+        total = float(weights.sum())
+        rare = df <= self.max_df
+        common_weight = float(weights[~rare].sum())
+        order = np.lexsort((anchors, df))  # rarest first; equal frequencies by hash, for determinism
+        order = order[rare[order]]
+        to_come = np.cumsum(weights[order][::-1])[::-1].tolist()  # rare weight from each step on
+        shared: dict[int, float] = {}
+        for step, (anchor, weight) in enumerate(zip(anchors[order].tolist(), weights[order].tolist())):
+            admit = to_come[step] + common_weight >= threshold * total  # could a new document still reach it?
+            for other in self._postings.get(anchor, ()):
+                if other in shared:
+                    shared[other] += weight
+                elif admit:
+                    shared[other] = weight
+        language = index._language(position)
+        best: dict[Hashable, list[tuple[float, int]]] = {}
+        for other, weight in shared.items():
+            chance = index._chance_containment(fingerprints[other])
+            if (weight + common_weight) / total < chance + threshold * (1.0 - chance):
+                continue  # not even every common anchor shared would lift it to the threshold
+            other_language = index._language(other)
+            if other_language != language:
+                best.setdefault(other_language, []).append((-(weight / total - chance) / (1.0 - chance), other))
+        return [other for ranked in best.values() for _, other in sorted(ranked)[:FALLBACK_CANDIDATES_PER_LANGUAGE]]
 
 
 def _lsh_index(threshold: float, num_perm: int) -> MinHashLSH:

@@ -6,6 +6,8 @@ import random
 from conftest import OTHER_ARTICLE, TRANSLATION_PAIR, seed_text
 
 from cleanpress import CleanConfig, Document
+from cleanpress.dedup import DuplicateIndex
+from cleanpress.fingerprint import fingerprint
 from cleanpress.pipeline import as_documents, process
 
 WORDS = ("gas pipeline minister talks border trade grain tariff election court ruling railway harbour "
@@ -202,3 +204,39 @@ def test_german_translation_is_found_through_the_fallback():
     assert result["en-other"].status == "kept"
     pair = [o.decision for o in result.values() if o.status == "duplicate"]
     assert len(pair) == 1 and {pair[0].id, pair[0].duplicate_of} == {"de", "en"} and pair[0].kind == "translated"
+
+
+NOUNS = ("Regierung Minister Handel Energie Verkehr Agentur Gespräche Zusammenarbeit Präsident Abkommen "
+         "Wirtschaft Haushalt Gericht Wahl Grenze Hafen Brücke Museum Streik Impfstoff Ernte Dürre Bahn").split()
+NAMES = [f"{a}{b}{c}ov" for a in "BDFKLMNPRSTVZ" for b in "aeiou" for c in "bdgklmnprstvz"][:400]
+
+
+def generated_fallback_corpus(n: int, rng: random.Random) -> list[Document]:
+    """Half German-style pages (every noun capitalised, many names and numbers), half English ones
+    with a few names and numbers: each is contained in many German pages by chance."""
+    docs = [Document(id="de", text=GERMAN, lang="de", order=0), Document(id="en", text=ENGLISH, lang="en", order=1)]
+    for i in range(2, n):
+        if i % 2:
+            names = rng.sample(NAMES, 5)
+            text = " ".join(f"Yesterday {a} met {b} and {c}, {rng.randint(100, 3000)} people saw {d} and {e}." for a, b, c, d, e in [names] * 3)
+            docs.append(Document(id=f"en{i}", text=text, lang="en", order=i))
+        else:
+            text = " ".join(f"Die {rng.choice(NOUNS)} von {rng.choice(NAMES)} traf {rng.randint(100, 3000)} {rng.choice(NAMES)} und {rng.choice(NAMES)}."
+                            for _ in range(12))
+            docs.append(Document(id=f"de{i}", text=text, lang="de", order=i))
+    return docs
+
+
+def test_fallback_candidates_stay_bounded_as_the_corpus_grows():
+    config = CleanConfig()
+    per_document = []
+    for n in (400, 800, 1600):
+        index = DuplicateIndex(config)
+        for doc in generated_fallback_corpus(n, random.Random(n)):
+            index.add(fingerprint(doc, config))
+        decisions = {d.id: d for d in index.resolve()}
+        per_document.append(index.candidates["translated"] / n)
+        pair = [d for d in decisions.values() if d.id in ("de", "en")]  # the planted translation
+        assert len(pair) == 1 and {pair[0].id, pair[0].duplicate_of} == {"de", "en"} and pair[0].kind == "translated"
+    # all pairs would be n / 4 per document, containment LSH gave 95, 192, 385; rare anchors about 1.5
+    assert max(per_document) < 4 and per_document[-1] < 2 * per_document[0], per_document

@@ -54,7 +54,9 @@ DAMAGE_FIXERS = {
 REPLACEMENT_CHARACTER = "\ufffd"
 NOT_UTF8 = "not-utf8"
 #: Skip reasons of the readers that mean the bytes could not be decoded.
-UNDECODABLE_REASONS = ("binary or undecodable file", "codec can't decode")
+UNDECODABLE_REASONS = ("binary or undecodable file", "not valid UTF-8")
+#: Encodings of sources that are valid Unicode (what the reader records on each document).
+UNICODE_ENCODINGS = frozenset({"utf-8", "utf-16", "utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be"})
 #: Documents listed per check in every format (the counts are always complete).
 LISTED_DOCUMENTS = 50
 #: Settings a configuration file or the command line may give besides thresholds.
@@ -311,20 +313,9 @@ def damage_of(doc: Document) -> dict[str, int]:
     replacements = doc.text.count(REPLACEMENT_CHARACTER)
     if replacements:
         damage["replacement-character"] = replacements
-    if doc.source_line is None and doc.source and not _is_utf8_file(Path(doc.source)):
+    if doc.encoding not in UNICODE_ENCODINGS:  # the reader had to guess a legacy code page
         damage[NOT_UTF8] = 1
     return damage
-
-
-def _is_utf8_file(path: Path) -> bool:
-    """Whether a whole-file source is valid UTF-8 (a BOM allowed); True when it cannot be read."""
-    try:
-        path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _is_missing(doc: Document, name: str) -> bool:

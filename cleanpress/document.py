@@ -61,6 +61,7 @@ class Document:
     source_line: int | None = None
     order: int = 0
     format: str = "text"  # "text" or "html": how the reader found it
+    encoding: str = "utf-8"  # how the source bytes were decoded (a legacy code page when not UTF-8)
     date: str | None = None
     lang: str | None = None
     lang_score: float | None = None

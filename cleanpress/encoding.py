@@ -8,7 +8,7 @@ confidence, discounted by charset-normalizer's own "mess" measure (symbols and c
 the middle of words are what a wrong code page produces).
 
 >>> news = "Президент Казахстана Касым-Жомарт Токаев прибыл в Москву, где проведёт переговоры."
->>> decode_legacy(news.encode("koi8-r")) == news, decode_legacy(news.encode("cp1251")) == news
+>>> decode_legacy(news.encode("koi8-r")) == (news, "koi8_r"), decode_legacy(news.encode("cp1251")) == (news, "cp1251")
 (True, True)
 """
 from __future__ import annotations
@@ -27,8 +27,9 @@ SAMPLE_BYTES = 8192
 WIDE_ENCODINGS = ["utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be"]
 
 
-def decode_legacy(data: bytes) -> str | None:
-    """The text of non-UTF-8 bytes in the most plausible encoding; None if none decodes them."""
+def decode_legacy(data: bytes) -> tuple[str, str] | None:
+    """The text of non-UTF-8 bytes in the most plausible encoding, and that encoding; None if
+    none decodes them."""
     sample = data[:SAMPLE_BYTES]
     guess = from_bytes(sample).best()
     candidates = list(LEGACY_ENCODINGS)
@@ -45,7 +46,7 @@ def decode_legacy(data: bytes) -> str | None:
             best_encoding, best_score = encoding, score
     if best_encoding is None:
         return None
-    return data.decode(best_encoding, errors="replace")
+    return data.decode(best_encoding, errors="replace"), best_encoding
 
 
 def plausibility(text: str) -> float:
@@ -56,7 +57,7 @@ def plausibility(text: str) -> float:
     return probability * (1.0 - mess_ratio(text[:2000], 1.0))
 
 
-def decode_wide(data: bytes) -> str | None:
-    """UTF-16 or UTF-32 without a byte-order mark (the bytes hold NULs); None for binary data."""
+def decode_wide(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 or UTF-32 without a byte-order mark (the bytes hold NULs), and which; None for binary data."""
     best = from_bytes(data, cp_isolation=WIDE_ENCODINGS).best()
-    return str(best) if best is not None else None
+    return (str(best), best.encoding) if best is not None else None

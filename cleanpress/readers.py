@@ -103,12 +103,12 @@ def read_file(path: Path, config: CleanConfig) -> Iterator[Item]:
 
 
 def _read_whole_file(path: Path, kind: str) -> Item:
-    data = path.read_bytes()
-    text = decode_bytes(data)
-    if text is None:
+    decoded = decode_with_encoding(path.read_bytes())
+    if decoded is None:
         return Skipped(source=str(path), id=path.stem, reason="binary or undecodable file")
+    text, encoding = decoded
     date, text = split_date_header(text)
-    return Document(id=path.stem, text=text, source=str(path), format=kind, date=date)
+    return Document(id=path.stem, text=text, source=str(path), format=kind, date=date, encoding=encoding)
 
 
 def decode_bytes(data: bytes) -> str | None:
@@ -122,12 +122,18 @@ def decode_bytes(data: bytes) -> str | None:
     >>> decode_bytes(news.encode("cp1251")) == news
     True
     """
+    decoded = decode_with_encoding(data)
+    return decoded[0] if decoded is not None else None
+
+
+def decode_with_encoding(data: bytes) -> tuple[str, str] | None:
+    """:func:`decode_bytes`, and the encoding it used (``utf-8`` with or without BOM)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
+        return data.decode("utf-16", errors="replace"), "utf-16"
     if b"\x00" in data[:_SNIFF_BYTES]:  # text has no NUL: binary, or UTF-16/32 without a byte-order mark
         return decode_wide(data)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         return decode_legacy(data)
 
@@ -201,13 +207,24 @@ def _read_jsonl(path: Path, config: CleanConfig) -> Iterator[Item]:
 
 
 def _parse_record(raw: bytes, source: str, line: int, stem: str, config: CleanConfig) -> Item:
+    encoding = "utf-8"
     try:
-        record = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:  # a line written in a legacy encoding: read it in the likeliest one
+        decoded = decode_legacy(raw)
+        if decoded is None:
+            return Skipped(source=source, line=line, reason="not valid UTF-8 and no encoding fits")
+        text, encoding = decoded
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
         return Skipped(source=source, line=line, reason=f"not valid JSON: {error}")
     if not isinstance(record, dict):
         return Skipped(source=source, line=line, reason=f"not a JSON object but {type(record).__name__}")
-    return document_from_record(record, config, source=source, line=line, default_id=f"{stem}:{line}")
+    item = document_from_record(record, config, source=source, line=line, default_id=f"{stem}:{line}")
+    if isinstance(item, Document):
+        item.encoding = encoding
+    return item
 
 
 def document_from_record(

@@ -95,3 +95,13 @@ def test_files_with_the_same_stem_in_different_folders_keep_both(tmp_path):
     docs = read(tmp_path)
     assert [d.id for d in docs] == ["001", str(tmp_path / "site-b" / "001")]
     assert all(isinstance(d, Document) for d in docs)
+
+
+def test_a_legacy_encoded_json_line_is_read_and_its_encoding_recorded(tmp_path):
+    russian = "Президент Казахстана Касым-Жомарт Токаев прибыл в Москву, где проведёт переговоры о газе."
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(json.dumps({"id": "u", "text": "plain UTF-8 text"}, ensure_ascii=False).encode() + b"\n"
+                     + json.dumps({"id": "w", "text": russian}, ensure_ascii=False).encode("cp1251") + b"\n")
+    docs = read(path)
+    assert [(d.id, d.encoding) for d in docs] == [("u", "utf-8"), ("w", "cp1251")]
+    assert docs[1].text == russian

@@ -35,6 +35,7 @@ from .document import Document
 _WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
 _LETTER_SCRIPT = regex.compile(r"(\p{Latin})|(\p{Cyrillic})|(\p{Greek})|(\p{Arabic})|(\p{Han})|(\p{L})")
 _SCRIPT_NAMES = ("Latin", "Cyrillic", "Greek", "Arabic", "Han", "Other")
+ANCHOR_TEXT_CHARS = 50_000  # translation anchors come from this much of a document at most
 _SCRIPT_SAMPLE = 2000  # characters looked at to tell a document's main script
 
 
@@ -160,7 +161,9 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
     """All fingerprints of a clean document (``features``: see :func:`cleanpress.anchors.anchor_sequence`)."""
     tokens = words(doc.text)
     near = minhash(shingles(tokens, config.ngram), config.num_perm, config.seed).hashvalues
-    anchors, fallback = document_anchors(doc.text, doc.lang, features) if config.translated else (set(), False)
+    # a translation's names and numbers show in its first pages; a book-length text costs no more
+    head = doc.text[:ANCHOR_TEXT_CHARS]
+    anchors, fallback = document_anchors(head, doc.lang, features) if config.translated else (set(), False)
     anchor_signature = None
     if len(anchors) >= config.min_anchors:
         anchor_signature = minhash([a.encode("utf-8") for a in anchors], config.num_perm, config.seed).hashvalues

@@ -127,3 +127,16 @@ def test_an_oversized_json_line_is_skipped_without_being_loaded(tmp_path):
     assert [getattr(i, "id", None) for i in items if isinstance(i, cleanpress.Document)] == ["small", "after"]
     (skip,) = [i for i in items if isinstance(i, cleanpress.readers.Skipped)]
     assert skip.line == 2 and "too large" in skip.reason
+
+
+def test_check_on_the_hostile_corpus_names_what_is_wrong_and_fails(tmp_path):
+    from typer.testing import CliRunner
+
+    from cleanpress.cli import app
+
+    build_corpus(tmp_path / "in")
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "in"), "--format", "json", "--no-line-frequency"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output[result.output.index("{"):])
+    failed = {c["name"] for c in report["checks"] if not c["passed"]}
+    assert {"unreadable", "damaged"} <= failed

@@ -37,6 +37,7 @@ from .repair import repair_text
 from .writers import OutputFolder
 
 ProgressCallback = Callable[[int], None]
+EXECUTION_SETTINGS = ("workers", "batch_size")
 
 
 @dataclass(slots=True)
@@ -226,6 +227,8 @@ def run(
             folder.write(outcome)
             if on_skip is not None and outcome.skipped is not None:
                 on_skip(outcome.skipped)
-        report = folder.finish(config=config.to_dict())
+        # how the work was spread does not change the result, so it stays out of report.json
+        settings = {k: v for k, v in config.to_dict().items() if k not in EXECUTION_SETTINGS}
+        report = folder.finish(config=settings)
     # timing goes to the caller, not into report.json: the same input gives byte-identical output
     return RunResult(output=Path(output), report={**report, "seconds": round(time.perf_counter() - started, 3)})

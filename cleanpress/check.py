@@ -35,7 +35,7 @@ from .boilerplate import strip
 from .config import CleanConfig
 from .document import Document
 from .executor import batched, map_ordered
-from .linefreq import LineFrequencies
+from .linefreq import corpus_frequencies, use_corpus_frequencies
 from .pipeline import Outcome, count_lines, process
 from .readers import read_documents
 
@@ -240,15 +240,6 @@ class Findings:
     duplicate: dict[str, Any] | None = None  # the Decision record of a dropped duplicate
 
 
-# Line frequencies of the corpus being checked, set once per process by map_ordered's initializer.
-_line_frequencies: LineFrequencies | None = None
-
-
-def _use_line_frequencies(frequencies: LineFrequencies | None) -> None:
-    global _line_frequencies
-    _line_frequencies = frequencies
-
-
 def measure_corpus(paths: Iterable[str | os.PathLike[str]], config: CleanConfig, require_field: tuple[str, ...] = ()) -> Iterator[Findings]:
     """Findings for every input under ``paths``: documents first (in input order), then the
     inputs the readers skipped."""
@@ -261,7 +252,7 @@ def measure_corpus(paths: Iterable[str | os.PathLike[str]], config: CleanConfig,
     # Only kept and dropped documents go to the workers, and process() yields them after its own
     # workers have finished: the two process pools never run at the same time.
     for results in map_ordered(work, batched(documents, config.batch_size), config.workers,
-                               initializer=_use_line_frequencies, initargs=(frequencies,)):
+                               initializer=use_corpus_frequencies, initargs=(frequencies,)):
         yield from results
     yield from skipped
 
@@ -294,7 +285,7 @@ def measure_document(outcome: Outcome, config: CleanConfig, require_field: tuple
     doc = outcome.document
     assert doc is not None
     result = strip(doc.text, lang=doc.lang, min_repeat=config.min_repeat, mode="html" if doc.format == "html" else "text",
-                   use_model=config.line_model, line_frequency=_line_frequencies)
+                   use_model=config.line_model, line_frequency=corpus_frequencies())
     return Findings(
         id=doc.id, source=doc.source, line=doc.source_line, status=outcome.status,
         chars=len(doc.text.strip()), lang=doc.lang,

@@ -61,3 +61,19 @@ class LineFrequencies:
         """Documents counted that contain ``line`` (0 for lines never seen or forgotten)."""
         key = line_hash(line)
         return self._counts.get(key, 0) if key is not None else 0
+
+
+# The frequencies of the corpus this process is working on. Set once per process (as an
+# executor initializer) rather than sent with every batch: the table can be large.
+_corpus: LineFrequencies | None = None
+
+
+def use_corpus_frequencies(frequencies: LineFrequencies | None) -> None:
+    """Make ``frequencies`` the ones :func:`corpus_frequencies` returns in this process."""
+    global _corpus
+    _corpus = frequencies
+
+
+def corpus_frequencies() -> LineFrequencies | None:
+    """The line frequencies set by :func:`use_corpus_frequencies`, if any."""
+    return _corpus

@@ -31,7 +31,7 @@ from .executor import batched, map_ordered
 from .extract import extract
 from .fingerprint import Fingerprint, fingerprint
 from .language import identify_language
-from .linefreq import LineFrequencies
+from .linefreq import LineFrequencies, corpus_frequencies, use_corpus_frequencies
 from .readers import InputError, Item, document_from_record, read_documents
 from .repair import repair_text
 from .writers import OutputFolder
@@ -60,21 +60,12 @@ def repair(doc: Document) -> Document:
     return doc
 
 
-# Line frequencies of the corpus being cleaned, set once per process (see _use_line_frequencies).
-_line_frequencies: LineFrequencies | None = None
-
-
-def _use_line_frequencies(frequencies: LineFrequencies | None) -> None:
-    global _line_frequencies
-    _line_frequencies = frequencies
-
-
 def strip_boilerplate(doc: Document, config: CleanConfig) -> Document:
     """The boilerplate stage: drop site chrome and record each removed line with its rule."""
     mode = "html" if doc.format == "html" else "text"  # extracted HTML: trafilatura found the main block
     result = strip(
         doc.text, lang=doc.lang, min_repeat=config.min_repeat, mode=mode,
-        use_model=config.line_model, line_frequency=_line_frequencies,
+        use_model=config.line_model, line_frequency=corpus_frequencies(),
     )
     doc.text = result.text
     doc.removed.extend(result.removed)
@@ -133,7 +124,7 @@ def process(
     work = partial(process_batch, config=config)
     with tempfile.TemporaryFile(dir=spool_dir, prefix="cleanpress-spool-") as spool:
         batches = batched(_numbered(items), config.batch_size)
-        for results in map_ordered(work, batches, config.workers, initializer=_use_line_frequencies, initargs=(line_frequencies,)):
+        for results in map_ordered(work, batches, config.workers, initializer=use_corpus_frequencies, initargs=(line_frequencies,)):
             spooled: list[Document] = []
             for item, fp in results:
                 if isinstance(item, Skipped):

@@ -15,7 +15,7 @@ Data comes from ``<repo>/../shared/bench`` (``--bench-dir``) and is never copied
 from that folder's own scorers (``bow_f1.py``, ``dedup_score.py``), imported as they are. All
 outputs go to a temporary folder. Run from anywhere::
 
-    python benchmarks/run.py [--only boilerplate|translated|throughput] [--docs N]
+    python benchmarks/run.py [--only boilerplate|translated|throughput|check] [--docs N]
                              [--bench-dir PATH] [--workers N]
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ import json
 import random
 import re
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,7 +52,7 @@ from cleanpress.repair import repair_text
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_BENCH_DIR = (REPO / ".." / "shared" / "bench").resolve()
-SECTIONS = ("boilerplate", "translated", "throughput")
+SECTIONS = ("boilerplate", "translated", "throughput", "check")
 
 Row = Sequence[Any]
 Links = dict[str, str]  # dropped id -> id of the document it duplicates
@@ -532,6 +533,28 @@ def bench_throughput(n_docs: int, workers: int, bench_dir: Path) -> None:
     note(f"peak RSS of this whole process so far {usage[0] / 1024:.0f} MB, largest worker {usage[1] / 1024:.0f} MB (Linux KiB units)")
 
 
+def bench_check(n_docs: int, workers: int) -> None:
+    """How long ``cleanpress check`` (the real command line) takes on a generated corpus."""
+    records, _ = generate_corpus(n_docs)
+    with tempfile.TemporaryDirectory(prefix="cleanpress-check-") as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        with open(corpus, "w", encoding="utf-8") as stream:
+            for record in records:
+                stream.write(json.dumps({"id": record["id"], "text": record["text"]}, ensure_ascii=False) + "\n")
+        megabytes = corpus.stat().st_size / 1e6
+        rows: list[Row] = []
+        for jobs in sorted({1, workers}):
+            command = [sys.executable, "-m", "cleanpress.cli", "check", str(corpus), "--format", "json", "-j", str(jobs)]
+            started = time.perf_counter()
+            finished = subprocess.run(command, capture_output=True, text=True)
+            seconds = time.perf_counter() - started
+            verdict = "passed" if finished.returncode == 0 else "failed" if finished.returncode == 1 else f"error {finished.returncode}"
+            rows.append((f"cleanpress check -j {jobs}", len(records), megabytes, seconds, len(records) / seconds, megabytes / seconds, verdict))
+    print_table(f"check: {len(records):,} generated docs ({megabytes:.0f} MB of JSON Lines)",
+                ("method", "docs", "MB", "seconds", "docs/s", "MB/s", "verdict"), rows)
+    note("the generated corpus plants 10% near duplicates and chrome lines, so the verdict is 'failed' by design")
+
+
 # ----------------------------------------------------------------------------------------- main
 
 
@@ -549,6 +572,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "boilerplate": lambda: bench_boilerplate(bench_dir),
         "translated": lambda: bench_translated(bench_dir),
         "throughput": lambda: bench_throughput(args.docs, args.workers, bench_dir),
+        "check": lambda: bench_check(args.docs, args.workers),
     }
     for name, section in sections.items():
         if args.only in (None, name):

@@ -41,6 +41,7 @@ from .fingerprint import Fingerprint, anchor_hash
 KINDS = ("exact", "near", "translated")  # strongest first
 SHOWN_ANCHORS = 20  # shared anchors listed in a translated decision
 _SCHEME = "affine32"  # datasketch's default permutation scheme, used by fingerprint.minhash
+CANDIDATE_BLOCK = 2048  # query documents whose translation candidates are held at once
 NEAR_CANDIDATE_FACTOR = 0.8  # near-duplicate LSH threshold, relative to near_threshold
 # Fallback candidates (RareAnchorIndex). An anchor in more documents than this carries no evidence
 # of translation: a translation group has one document per language (14 in translated-ntrex, 40
@@ -177,47 +178,64 @@ class DuplicateIndex:
     # ------------------------------------------------------------------------ translated duplicates
 
     def _translated_links(self) -> Iterable[_Link]:
-        """Verified candidate pairs that pass the threshold, shared-anchor count and mutual best."""
+        """Verified candidate pairs that pass the threshold, shared-anchor count and mutual best.
+
+        Candidates are generated and verified for a block of query documents at a time, so memory
+        holds one block's candidate pairs, not the corpus's; each pair comes from exactly one query
+        document, and the verified pairs are put back in (a, b) order, so blocks change nothing."""
         config = self.config
-        first, second = self._translated_candidates()
-        self.candidates["translated"] += len(first)
-        scores, shared = self._score_pairs(first, second)
-        keep = (scores >= config.translated_threshold) & (shared >= config.min_shared_anchors)
-        scored = list(zip(first[keep].tolist(), second[keep].tolist(), scores[keep].tolist()))
+        fingerprints = self._fingerprints
+        indexed = [p for p, fp in enumerate(fingerprints) if fp.anchor_signature is not None and self._first_with_hash[fp.exact] == p]
+        names = [p for p in indexed if not fingerprints[p].fallback]
+        fallback = [p for p in indexed if fingerprints[p].fallback]
+        rare = RareAnchorIndex(self, fallback) if fallback else None
+        languages = self._language_codes(indexed)
+        scored: list[tuple[int, int, float]] = []
+        for start in range(0, len(names), CANDIDATE_BLOCK):
+            first, second = self._translated_candidates(names[start : start + CANDIDATE_BLOCK], rare, languages)
+            self.candidates["translated"] += len(first)
+            scores, shared = self._score_pairs(first, second)
+            keep = (scores >= config.translated_threshold) & (shared >= config.min_shared_anchors)
+            scored.extend(zip(first[keep].tolist(), second[keep].tolist(), scores[keep].tolist()))
+        scored.sort(key=lambda pair: (pair[0], pair[1]))
         if config.mutual_best:
             scored = mutual_best(scored, self._language)
         if config.drop_bridges:
             scored = drop_bridges(scored)
         return (_Link(a, b, "translated", score) for a, b, score in scored)
 
-    def _translated_candidates(self) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs ``(a, b)``, ``a < b``, in different languages: two names sets from the anchor LSH,
-        a names set and a fallback set from the rare anchors they share (:class:`RareAnchorIndex`);
-        each pair once, sorted, as two arrays."""
-        fingerprints = self._fingerprints
-        indexed = [p for p, fp in enumerate(fingerprints) if fp.anchor_signature is not None and self._first_with_hash[fp.exact] == p]
-        size = len(fingerprints)
-        codes: set[int] = set()  # a pair (a, b), a < b, as a * size + b
-        names = [p for p in indexed if not fingerprints[p].fallback]
-        fallback = [p for p in indexed if fingerprints[p].fallback]
-        for position in names:
-            for other in self._anchor_lsh.query(self._lean(fingerprints[position].anchor_signature)):
-                if other < position:
-                    codes.add(other * size + position)
-        if fallback:
-            rare = RareAnchorIndex(self, fallback)
-            for position in names:
-                codes.update(min(position, o) * size + max(position, o) for o in rare.query(position))
-        pairs = np.unique(np.fromiter(codes, dtype=np.int64, count=len(codes)))
-        first, second = pairs // size, pairs % size
-        # two fallback sets share the common words of related languages (Russian, Ukrainian):
-        # such documents join a cluster only through documents whose names are known
+    def _language_codes(self, indexed: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Per position, a number for its (language, script) and whether it is a fallback set."""
+        size = len(self._fingerprints)
         language = {key: code for code, key in enumerate(sorted({self._language(p) for p in indexed}, key=repr))}
         codes_of = np.full(size, -1, dtype=np.int64)
         is_fallback = np.zeros(size, dtype=bool)
         for p in indexed:
             codes_of[p] = language[self._language(p)]
-            is_fallback[p] = fingerprints[p].fallback
+            is_fallback[p] = self._fingerprints[p].fallback
+        return codes_of, is_fallback
+
+    def _translated_candidates(
+        self, queries: list[int], rare: RareAnchorIndex | None, languages: tuple[np.ndarray, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs ``(a, b)``, ``a < b``, in different languages, found for the names-set documents
+        ``queries``: two names sets from the anchor LSH, a names set and a fallback set from the
+        rare anchors they share (:class:`RareAnchorIndex`); each pair once, sorted, as two arrays."""
+        fingerprints = self._fingerprints
+        size = len(fingerprints)
+        codes: set[int] = set()  # a pair (a, b), a < b, as a * size + b
+        for position in queries:
+            for other in self._anchor_lsh.query(self._lean(fingerprints[position].anchor_signature)):
+                if other < position:
+                    codes.add(other * size + position)
+        if rare is not None:
+            for position in queries:
+                codes.update(min(position, o) * size + max(position, o) for o in rare.query(position))
+        pairs = np.unique(np.fromiter(codes, dtype=np.int64, count=len(codes)))
+        first, second = pairs // size, pairs % size
+        # two fallback sets share the common words of related languages (Russian, Ukrainian):
+        # such documents join a cluster only through documents whose names are known
+        codes_of, is_fallback = languages
         keep = (codes_of[first] != codes_of[second]) & ~(is_fallback[first] & is_fallback[second])
         return first[keep], second[keep]
 

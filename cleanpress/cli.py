@@ -77,7 +77,7 @@ def clean(
     seed: int = typer.Option(_DEFAULTS.seed, help="MinHash seed."),
     batch_size: int = typer.Option(_DEFAULTS.batch_size, help="Documents per batch."),
     workers: int = typer.Option(_DEFAULTS.workers, "--workers", "-j", help="Worker processes for the per-document stages."),
-    strict: bool = typer.Option(_DEFAULTS.strict, "--strict", help="Stop at the first input that cannot be used (exit 2, no output) instead of skipping it."),
+    strict: bool = typer.Option(_DEFAULTS.strict, "--strict", help="Stop at the first input that cannot be read (a bad file or line: exit 2, no output) instead of skipping it."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
 ) -> None:
     """Clean INPUTS and write the corpus and its manifests into the output folder."""

@@ -79,8 +79,10 @@ def clean(
     workers: int = typer.Option(_DEFAULTS.workers, "--workers", "-j", help="Worker processes for the per-document stages."),
     strict: bool = typer.Option(_DEFAULTS.strict, "--strict", help="Stop at the first input that cannot be read (a bad file or line: exit 2, no output) instead of skipping it."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+    index: Optional[str] = typer.Option(None, "--index", help="Persistent index (a SQLite file, created if new, or redis://host:port/db): drop duplicates of documents earlier runs kept, then add this run's kept documents."),
 ) -> None:
     """Clean INPUTS and write the corpus and its manifests into the output folder."""
+    from .persistent import PersistentIndexError
     from .pipeline import run  # imported here so that --help and --version stay fast
 
     options = {name: value for name, value in locals().items() if name in CleanConfig.__dataclass_fields__}
@@ -91,8 +93,8 @@ def clean(
     try:
         warn = _SkipWarnings()
         with _progress(quiet) as advance:
-            result = run(inputs, output, config, force=force, progress=advance, on_skip=warn)
-    except (InputError, OutputExistsError) as error:
+            result = run(inputs, output, config, force=force, progress=advance, on_skip=warn, index=index)
+    except (InputError, OutputExistsError, PersistentIndexError) as error:
         _fail(str(error))
     warn.close(output)
     if not quiet:
@@ -143,6 +145,65 @@ def check(
     typer.echo(RENDERERS[output_format](report), nl=False)
     if not report.passed:
         raise typer.Exit(THRESHOLD_EXCEEDED)
+
+
+index_app = typer.Typer(help="List, prune and compact a persistent index (see clean --index).", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+def _open_existing(location: str) -> Any:
+    from .persistent import PersistentIndexError, open_index
+
+    if "://" not in location and not Path(location).is_file():
+        _fail(f"{location}: no such index")
+    try:
+        return open_index(location)
+    except PersistentIndexError as error:
+        _fail(str(error))
+
+
+@index_app.command("list")
+def index_list(
+    location: str = typer.Argument(..., help="The index: a SQLite file or redis://host:port/db."),
+    output_format: str = typer.Option("table", "--format", help="table or jsonl."),
+) -> None:
+    """List the documents in an index, oldest first."""
+    import json
+
+    with _open_existing(location) as stored:
+        for doc in stored.listing():
+            if output_format == "jsonl":
+                typer.echo(json.dumps({"serial": doc.serial, "id": doc.id, "lang": doc.lang, "length": doc.length, "added": doc.added}, ensure_ascii=False))
+            else:
+                typer.echo(f"{doc.serial}\t{doc.id}\t{doc.lang or '-'}\t{doc.length}\t{doc.added}")
+
+
+@index_app.command("info")
+def index_info(location: str = typer.Argument(..., help="The index: a SQLite file or redis://host:port/db.")) -> None:
+    """Print how many documents an index holds and the settings it was made with (JSON)."""
+    import json
+
+    with _open_existing(location) as stored:
+        typer.echo(json.dumps({"documents": len(stored), "settings": stored.stored_settings()}, indent=2, sort_keys=True))
+
+
+@index_app.command("remove")
+def index_remove(
+    location: str = typer.Argument(..., help="The index: a SQLite file or redis://host:port/db."),
+    ids: list[str] = typer.Argument(..., help="Ids of the documents to forget."),
+) -> None:
+    """Forget documents, so that later runs keep their duplicates again."""
+    with _open_existing(location) as stored:
+        removed = stored.remove(ids)
+    errors.print(f"removed {removed} document(s) from {escape(location)}", highlight=False)
+
+
+@index_app.command("compact")
+def index_compact(location: str = typer.Argument(..., help="The index: a SQLite file or redis://host:port/db.")) -> None:
+    """Drop anchor names no document uses any more and reclaim the space."""
+    with _open_existing(location) as stored:
+        dropped = stored.compact()
+    errors.print(f"compacted {escape(location)}: {dropped} unused anchor name(s) dropped", highlight=False)
 
 
 def _fail(message: str) -> None:
@@ -205,6 +266,9 @@ def _summary(report: dict[str, Any], output: Path) -> None:
     fixers = ", ".join(f"{n} {k}" for k, n in report["repairs"]["fixers"].items()) or "none"
     table.add_row("documents repaired", f"{report['repairs']['documents']} ({fixers})")
     table.add_row("languages", ", ".join(f"{k} {n}" for k, n in report["languages"].items()) or "none")
+    if "index" in report:
+        stored = report["index"]
+        table.add_row("index", f"{stored['added']} added, {stored['documents']} in {stored['location']}")
     table.add_row("seconds", str(report.get("seconds", "")))
     errors.print(table)
 

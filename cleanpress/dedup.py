@@ -40,7 +40,7 @@ from .fingerprint import Fingerprint, anchor_hash
 
 KINDS = ("exact", "near", "translated")  # strongest first
 SHOWN_ANCHORS = 20  # shared anchors listed in a translated decision
-_SCHEME = "affine32"  # datasketch's default permutation scheme, used by fingerprint.minhash
+SIGNATURE_SCHEME = _SCHEME = "affine32"  # datasketch's default permutation scheme, used by fingerprint.minhash
 CANDIDATE_BLOCK = 2048  # query documents whose translation candidates are held at once
 NEAR_CANDIDATE_FACTOR = 0.8  # near-duplicate LSH threshold, relative to near_threshold
 # Fallback candidates (RareAnchorIndex). An anchor in more documents than this carries no evidence
@@ -64,6 +64,7 @@ class Decision:
     score: float
     via: str | None = None  # the document it matched directly, when that is not ``duplicate_of``
     anchors: tuple[str, ...] = ()  # translated only: the shared anchors, heaviest first
+    in_index: bool = False  # the kept twin is in the persistent index, from an earlier run
 
     def to_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {
@@ -76,6 +77,8 @@ class Decision:
             record["via"] = self.via
         if self.kind == "translated":
             record["anchors"] = list(self.anchors)
+        if self.in_index:
+            record["in_index"] = True
         return record
 
 
@@ -117,6 +120,7 @@ class DuplicateIndex:
     def __init__(self, config: CleanConfig) -> None:
         self.config = config
         self._fingerprints: list[Fingerprint] = []
+        self._indexed: set[int] = set()  # positions of documents from a persistent index
         self._first_with_hash: dict[bytes, int] = {}
         self._links: list[_Link] = []
         # LSH finds pairs near its threshold only about half the time; asking it for a lower
@@ -151,6 +155,17 @@ class DuplicateIndex:
             if not fp.fallback:  # fallback sets are found by RareAnchorIndex, never by Jaccard LSH
                 self._anchor_lsh.insert(position, self._lean(fp.anchor_signature), check_duplication=False)
             self._anchor_df.update(fp.anchors.tolist())
+
+    def add_indexed(self, fp: Fingerprint) -> None:
+        """Index a document kept by an earlier run (:mod:`cleanpress.persistent`): it is kept in
+        any cluster it joins and never gets a decision. Add these before the run's documents."""
+        self._indexed.add(len(self._fingerprints))
+        self.add(fp)
+
+    def kept(self, decisions: Iterable[Decision]) -> list[Fingerprint]:
+        """The fingerprints of this run's documents that ``decisions`` (from :meth:`resolve`) keep."""
+        dropped = {decision.order for decision in decisions}
+        return [fp for p, fp in enumerate(self._fingerprints) if p not in self._indexed and fp.order not in dropped]
 
     def _lean(self, hashvalues: np.ndarray) -> LeanMinHash:
         return LeanMinHash(seed=self.config.seed, hashvalues=hashvalues, scheme=_SCHEME)
@@ -354,7 +369,10 @@ class DuplicateIndex:
     def _decide(self, links: list[_Link]) -> list[Decision]:
         clusters = _UnionFind()
         best_link: dict[int, _Link] = {}
+        indexed = self._indexed
         for link in links:
+            if link.a in indexed and link.b in indexed:
+                continue  # both were kept by earlier runs: that decision is not this run's to undo
             clusters.union(link.a, link.b)
             for end in (link.a, link.b):
                 current = best_link.get(end)
@@ -367,24 +385,27 @@ class DuplicateIndex:
         for cluster in members.values():
             keeper = min(cluster, key=self._keep_order)
             for position in cluster:
-                if position != keeper:
+                if position != keeper and position not in indexed:
                     decisions.append(self._explain(position, keeper, best_link[position]))
         decisions.sort(key=lambda d: d.order)
         return decisions
 
-    def _keep_order(self, position: int) -> tuple[int, int]:
+    def _keep_order(self, position: int) -> tuple[bool, int, int]:
         fp = self._fingerprints[position]
-        return (-fp.length if self.config.keep == "longest" else 0, fp.order)
+        return (position not in self._indexed, -fp.length if self.config.keep == "longest" else 0, fp.order)
 
     def _explain(self, position: int, keeper: int, link: _Link) -> Decision:
         """Name the kept twin and the direct match to it; fall back to the link that joined."""
         fp, kept = self._fingerprints[position], self._fingerprints[keeper]
+        in_index = keeper in self._indexed
         direct = self._direct_match(fp, kept)
         if direct is not None:
             kind, score = direct
-            return Decision(fp.id, fp.order, kept.id, kind, score, anchors=self._anchors_if(kind, fp, kept))
+            return Decision(fp.id, fp.order, kept.id, kind, score, anchors=self._anchors_if(kind, fp, kept), in_index=in_index)
         other = self._fingerprints[link.b if link.a == position else link.a]
-        return Decision(fp.id, fp.order, kept.id, link.kind, link.score, via=other.id, anchors=self._anchors_if(link.kind, fp, other))
+        return Decision(
+            fp.id, fp.order, kept.id, link.kind, link.score, via=other.id, anchors=self._anchors_if(link.kind, fp, other), in_index=in_index
+        )
 
     def _anchors_if(self, kind: str, a: Fingerprint, b: Fingerprint) -> tuple[str, ...]:
         return self.shared_anchors(a, b) if kind == "translated" else ()

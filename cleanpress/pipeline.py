@@ -18,6 +18,7 @@ import pickle
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -32,6 +33,7 @@ from .extract import extract
 from .fingerprint import Fingerprint, fingerprint
 from .language import identify_language
 from .linefreq import LineFrequencies, corpus_frequencies, use_corpus_frequencies
+from .persistent import PersistentIndex, open_index
 from .readers import InputError, Item, document_from_record, read_documents
 from .repair import repair_text
 from .writers import OutputFolder
@@ -114,13 +116,20 @@ def process(
     spool_dir: str | os.PathLike[str] | None = None,
     progress: ProgressCallback | None = None,
     line_frequencies: LineFrequencies | None = None,
+    persistent: PersistentIndex | None = None,
 ) -> Iterator[Outcome]:
     """Every input item's outcome: skipped ones as they come, then kept and duplicate ones in order.
 
     ``line_frequencies`` (from :func:`count_lines`) lets the boilerplate stage see which lines
-    repeat across the corpus."""
+    repeat across the corpus. With a ``persistent`` index, documents duplicating one kept by an
+    earlier run are dropped, and this run's kept fingerprints are staged in it (the caller
+    commits them once the output is safe)."""
     config = config or CleanConfig()
     index = DuplicateIndex(config)
+    if persistent is not None:
+        index.vocabulary.update(persistent.anchor_names())
+        for indexed in persistent.fingerprints():
+            index.add_indexed(indexed)
     work = partial(process_batch, config=config)
     with tempfile.TemporaryFile(dir=spool_dir, prefix="cleanpress-spool-") as spool:
         batches = batched(_numbered(items), config.batch_size)
@@ -138,7 +147,10 @@ def process(
             pickle.dump(spooled, spool, protocol=pickle.HIGHEST_PROTOCOL)
             if progress is not None:
                 progress(len(results))
-        decisions = {decision.order: decision for decision in index.resolve()}
+        resolved = index.resolve()
+        if persistent is not None:
+            persistent.stage(index.kept(resolved), index.vocabulary)
+        decisions = {decision.order: decision for decision in resolved}
         spool.seek(0)
         for doc in _read_spool(spool):
             decision = decisions.get(doc.order)
@@ -172,16 +184,32 @@ def count_lines(items: Iterable[Item]) -> LineFrequencies:
     return frequencies
 
 
-def clean(documents: Iterable[Any], config: CleanConfig | None = None, **options: Any) -> Iterator[Document]:
+def clean(
+    documents: Iterable[Any], config: CleanConfig | None = None, *, index: str | os.PathLike[str] | None = None, **options: Any
+) -> Iterator[Document]:
     """Clean and deduplicate ``documents`` (Documents, dicts with ``text``/``id``, or strings).
 
     Yields the kept documents, cleaned. Options are :class:`CleanConfig` fields, e.g.
-    ``clean(docs, near_threshold=0.8)``.
+    ``clean(docs, near_threshold=0.8)``. With ``index`` (a path or ``redis://`` address, see
+    :mod:`cleanpress.persistent`), documents duplicating earlier runs' are dropped too, and the
+    kept ones are added to the index when the last one has been yielded.
     """
     config = replace(config or CleanConfig(), **options)
-    for outcome in process(as_documents(documents, config), config):
-        if outcome.status == "kept" and outcome.document is not None:
-            yield outcome.document
+    with _opened_index(index, config) as persistent:
+        for outcome in process(as_documents(documents, config), config, persistent=persistent):
+            if outcome.status == "kept" and outcome.document is not None:
+                yield outcome.document
+        if persistent is not None:
+            persistent.commit()  # only once every kept document has been handed out
+
+
+@contextmanager
+def _opened_index(location: str | os.PathLike[str] | None, config: CleanConfig) -> Iterator[PersistentIndex | None]:
+    if location is None:
+        yield None
+    else:
+        with open_index(location, config) as persistent:
+            yield persistent
 
 
 @dataclass(slots=True)
@@ -200,19 +228,42 @@ def run(
     force: bool = False,
     progress: ProgressCallback | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
+    index: str | os.PathLike[str] | None = None,
 ) -> RunResult:
     """Read ``inputs``, clean them and write the corpus and its manifests into ``output``.
 
     The folder appears whole when the run succeeds; a failed run leaves the previous one as it was.
     ``on_skip`` is called with each input that could not be used, as soon as it is known.
+    With ``index`` (see :mod:`cleanpress.persistent`), documents duplicating earlier runs' are
+    dropped, and the kept ones are added to the index after the output folder is in place.
     """
     config = config or CleanConfig()
     started = time.perf_counter()
     inputs = list(inputs)
+    with _opened_index(index, config) as persistent:
+        report = _run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, persistent=persistent)
+        if persistent is not None:
+            # after the output is in place: a failed run adds nothing to the index
+            report["index"] = {"location": str(index), "added": persistent.commit(), "documents": len(persistent)}
+    # timing goes to the caller, not into report.json: the same input gives byte-identical output
+    return RunResult(output=Path(output), report={**report, "seconds": round(time.perf_counter() - started, 3)})
+
+
+def _run(
+    inputs: list[str | os.PathLike[str]],
+    output: str | os.PathLike[str],
+    config: CleanConfig,
+    *,
+    force: bool,
+    progress: ProgressCallback | None,
+    on_skip: Callable[[Skipped], None] | None,
+    persistent: PersistentIndex | None,
+) -> dict[str, Any]:
     frequencies = count_lines(read_documents(inputs, config)) if config.line_frequency and config.strip_boilerplate else None
     with OutputFolder(output, force=force) as folder:
         documents = read_documents(inputs, config)
-        for outcome in process(documents, config, spool_dir=folder.staging, progress=progress, line_frequencies=frequencies):
+        outcomes = process(documents, config, spool_dir=folder.staging, progress=progress, line_frequencies=frequencies, persistent=persistent)
+        for outcome in outcomes:
             if outcome.skipped is not None and outcome.document is None and config.strict:  # an input problem
                 raise InputError(f"{outcome.skipped.where}: {outcome.skipped.reason} (--strict)")
             folder.write(outcome)
@@ -220,6 +271,4 @@ def run(
                 on_skip(outcome.skipped)
         # how the work was spread does not change the result, so it stays out of report.json
         settings = {k: v for k, v in config.to_dict().items() if k not in EXECUTION_SETTINGS}
-        report = folder.finish(config=settings)
-    # timing goes to the caller, not into report.json: the same input gives byte-identical output
-    return RunResult(output=Path(output), report={**report, "seconds": round(time.perf_counter() - started, 3)})
+        return folder.finish(config=settings)

@@ -729,9 +729,13 @@ def _assemble(lines: list[str], decisions: list[str | None], scores: dict[int, f
     scores = scores or {}
     for number, (line, rule) in enumerate(zip(lines, decisions), start=1):
         if rule is not None:
-            removed.append(Removal(line=number, text=line, rule=rule, score=scores.get(number - 1)))
+            removed.append(Removal(line=number, text=line, rule=rule, score=scores.get(number - 1), kept_before=len(kept)))
         elif line.strip():
             kept.append(line)
         elif kept and kept[-1] != "":
             kept.append("")  # one blank line between paragraphs, however many there were
-    return StripResult(text="\n".join(kept).strip(), removed=removed)
+    text = "\n".join(kept).strip()
+    lines_kept = text.count("\n") + 1 if text else 0
+    for removal in removed:  # a trailing blank separator is stripped from the text
+        removal.kept_before = min(removal.kept_before or 0, lines_kept)
+    return StripResult(text=text, removed=removed)

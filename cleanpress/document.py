@@ -38,11 +38,13 @@ class Removal:
     text: str
     rule: str
     score: float | None = None  # the line model's probability that the line is article text
+    kept_before: int | None = None  # lines of the cleaned text before it: where a report puts it back
 
     def to_dict(self) -> dict[str, Any]:
         record = asdict(self)
-        if self.score is None:
-            del record["score"]
+        for optional in ("score", "kept_before"):
+            if record[optional] is None:
+                del record[optional]
         return record
 
 

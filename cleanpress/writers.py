@@ -5,9 +5,14 @@ Files (JSON Lines, UTF-8, one record a line):
 * ``corpus.jsonl``: kept documents: ``id``, ``text``, ``lang``, ``date`` where known, metadata;
 * ``duplicates.jsonl``: dropped documents: ``id``, ``duplicate_of``, ``kind``, ``score`` (and
   ``via`` when the match to the kept document went through a third one);
-* ``removed.jsonl``: per document with stripped lines: ``id`` and ``lines`` (``line``, ``rule``, ``text``);
+* ``removed.jsonl``: per document with stripped lines: ``id`` and ``lines`` (``line``, ``rule``, ``text``,
+  ``kept_before``: how many lines of the cleaned text preceded it);
 * ``repairs.jsonl``: per document with repairs: ``id`` and ``repairs`` (``fixer``, ``before``, ``after``, ``count``);
 * ``skipped.jsonl``: inputs that are neither kept nor dropped: ``source``, ``line``, ``id``, ``reason``;
+* ``dropped.jsonl``: the dropped documents' cleaned text, as ``corpus.jsonl`` would have held it
+  (for reports that show a duplicate beside its kept twin);
+* ``sources.jsonl``: ``id``, ``source`` (the input file) and ``line`` (JSON Lines) of every kept or
+  dropped document;
 * ``report.json``: counts per stage.
 
 Every input document is in exactly one of ``corpus.jsonl``, ``duplicates.jsonl`` and
@@ -28,7 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .pipeline import Outcome
 
-MANIFESTS = ("corpus", "duplicates", "removed", "repairs", "skipped")
+MANIFESTS = ("corpus", "duplicates", "dropped", "removed", "repairs", "skipped", "sources")
 
 
 class OutputExistsError(Exception):
@@ -92,12 +97,16 @@ class OutputFolder:
         doc = outcome.document
         if doc is not None:
             self._explain(doc.id, doc)
+        if outcome.status in ("kept", "duplicate") and doc is not None:
+            self._line("sources", {"id": doc.id, "source": doc.source, "line": doc.source_line})
         if outcome.status == "kept" and doc is not None:
             self._line("corpus", doc.to_record())
             self.languages[doc.lang or "und"] += 1
             self.chars["kept"] += len(doc.text)
         elif outcome.status == "duplicate" and outcome.decision is not None:
             self._line("duplicates", outcome.decision.to_record())
+            if doc is not None:
+                self._line("dropped", doc.to_record())
             self.duplicate_kinds[outcome.decision.kind] += 1
         elif outcome.skipped is not None:
             self._line("skipped", outcome.skipped.to_record())

@@ -12,7 +12,7 @@ from conftest import OTHER_ARTICLE, TRANSLATION_PAIR, read_jsonl, run_cli, seed_
 def clean_seeds(seeds_dir: Path, out: Path, *extra: str) -> dict[str, list[dict]]:
     result = run_cli("clean", seeds_dir, "-o", out, "--quiet", *extra)
     assert result.exit_code == 0, result.output
-    return {name: read_jsonl(out / f"{name}.jsonl") for name in ("corpus", "duplicates", "removed", "repairs", "skipped")}
+    return {name: read_jsonl(out / f"{name}.jsonl") for name in ("corpus", "duplicates", "dropped", "removed", "repairs", "skipped", "sources")}
 
 
 def test_seeds_keep_four_documents_and_drop_one_translation(seeds_dir, tmp_path):
@@ -161,3 +161,17 @@ def test_strict_stops_at_the_first_bad_input_and_writes_nothing(copy_seeds, tmp_
     assert not (tmp_path / "out").exists()
     assert run_cli("clean", copy_seeds, "-o", tmp_path / "out", "-q").exit_code == 0  # without --strict: skipped
     assert len(read_jsonl(tmp_path / "out" / "skipped.jsonl")) == 1
+
+
+def test_dropped_and_sources_manifests_let_a_report_rebuild_each_document(seeds_dir, tmp_path):
+    out = clean_seeds(seeds_dir, tmp_path / "out")
+    (dropped,) = out["dropped"]
+    assert dropped["id"] == out["duplicates"][0]["id"] and len(dropped["text"]) > 1000
+    assert {s["id"] for s in out["sources"]} == {d["id"] for d in out["corpus"]} | {dropped["id"]}
+    assert all(Path(s["source"]).parent == seeds_dir and s["source"].endswith(s["id"] + ".txt") for s in out["sources"])
+    texts = {d["id"]: d["text"].split("\n") for d in out["corpus"]}
+    for record in out["removed"]:
+        lines = texts[record["id"]]
+        assert all(0 <= r["kept_before"] <= len(lines) for r in record["lines"])
+        positions = [r["kept_before"] for r in record["lines"]]
+        assert positions == sorted(positions) and positions[-1] > 0

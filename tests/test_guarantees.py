@@ -26,7 +26,7 @@ from cleanpress.readers import decode_bytes
 from cleanpress.repair import repair_text
 
 WORDS = "river bridge council vote budget harvest museum strike railway court tariff grain border".split()
-MANIFESTS = ("corpus", "duplicates", "removed", "repairs", "skipped")
+MANIFESTS = ("corpus", "duplicates", "dropped", "removed", "repairs", "skipped", "sources")
 
 
 def paragraph(rng: random.Random) -> str:

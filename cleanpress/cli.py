@@ -80,6 +80,7 @@ def clean(
     strict: bool = typer.Option(_DEFAULTS.strict, "--strict", help="Stop at the first input that cannot be read (a bad file or line: exit 2, no output) instead of skipping it."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
     index: Optional[str] = typer.Option(None, "--index", help="Persistent index (a SQLite file, created if new, or redis://host:port/db): drop duplicates of documents earlier runs kept, then add this run's kept documents."),
+    html_report: bool = typer.Option(False, "--report", help="Also write OUTPUT/report.html (see cleanpress report)."),
 ) -> None:
     """Clean INPUTS and write the corpus and its manifests into the output folder."""
     from .persistent import PersistentIndexError
@@ -97,8 +98,28 @@ def clean(
     except (InputError, OutputExistsError, PersistentIndexError) as error:
         _fail(str(error))
     warn.close(output)
+    if html_report:
+        from .report import write_report
+
+        write_report(output)
     if not quiet:
         _summary(result.report, output)
+
+
+@app.command()
+def report(
+    folder: Path = typer.Argument(..., help="The output folder of a clean run."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The HTML file to write [FOLDER/report.html]."),
+    max_texts: int = typer.Option(2000, "--max-texts", min=0, help="Documents whose text the page embeds (cluster members first, then those that lost most lines); every document is listed."),
+) -> None:
+    """Write one self-contained HTML page showing what a clean run cut, merged, and why (no re-run, no network)."""
+    from .report import ReportError, write_report
+
+    try:
+        written = write_report(folder, output, max_texts=max_texts)
+    except (ReportError, OSError) as error:
+        _fail(str(error))
+    errors.print(f"wrote {escape(str(written))}", highlight=False)
 
 
 CHECK_FORMATS = ("table", "json", "junit", "github")

@@ -192,7 +192,11 @@ def clean(
     Yields the kept documents, cleaned. Options are :class:`CleanConfig` fields, e.g.
     ``clean(docs, near_threshold=0.8)``. With ``index`` (a path or ``redis://`` address, see
     :mod:`cleanpress.persistent`), documents duplicating earlier runs' are dropped too, and the
-    kept ones are added to the index when the last one has been yielded.
+    kept ones are added to the index when the last one has been yielded. Lazy: nothing is
+    read until the first document is asked for, and ``documents`` is read once, as a stream.
+
+    >>> [d.id for d in clean(["Gas talks in Moscow.", {"id": "b", "text": "gas talks in moscow"}, "Elections in Tashkent."])]
+    ['0', '2']
     """
     config = replace(config or CleanConfig(), **options)
     with _opened_index(index, config) as persistent:

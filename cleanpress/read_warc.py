@@ -8,6 +8,20 @@ response) becomes a :class:`Skipped` record saying what it was, so the accountin
 A record whose content cannot be decoded, is cut short or fails its digest is skipped with its
 number and byte offset; a file that breaks part way is skipped from the record where it broke,
 the records before it kept.
+
+>>> import io, tempfile
+>>> from pathlib import Path
+>>> from warcio.statusandheaders import StatusAndHeaders
+>>> from warcio.warcwriter import WARCWriter
+>>> path = Path(tempfile.mkdtemp()) / "crawl.warc.gz"
+>>> with open(path, "wb") as stream:
+...     writer = WARCWriter(stream, gzip=True)
+...     for url, kind in (("https://www.kun.uz/1", "text/html"), ("https://kun.uz/logo.png", "image/png")):
+...         http = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+...         writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(b"<p>Talks.</p>"), http_headers=http))
+>>> [(type(i).__name__, i.site if isinstance(i, Document) else i.reason[:12])
+...  for i in read_warc(InputFile(str(path), path, "warc"), CleanConfig())]
+[('Document', 'kun.uz'), ('Skipped', 'not HTML: WA')]
 """
 from __future__ import annotations
 

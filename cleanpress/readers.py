@@ -251,7 +251,15 @@ def listed_paths(listing: Path) -> list[str]:
 
 def read_documents(paths: Iterable[str | os.PathLike[str]], config: CleanConfig | None = None) -> Iterator[Item]:
     """Documents (and :class:`Skipped` records) from every input, in reading order; a repeated
-    id is skipped (:func:`unique_ids`)."""
+    id is skipped (:func:`unique_ids`).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "kun.uz"
+    >>> folder.mkdir()
+    >>> _ = (folder / "a.jsonl").write_text('{"id": "1", "text": "Talks.", "views": 3}\\nnot json\\n')
+    >>> [(i.id, i.site, i.metadata) if isinstance(i, Document) else i.reason[:14] for i in read_documents([folder / "*.jsonl"])]
+    [('1', 'kun.uz', {'views': 3}), 'not valid JSON']
+    """
     config = config or CleanConfig()
     yield from unique_ids(item for source in input_files(paths) for item in read_file(source, config))
 

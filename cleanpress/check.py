@@ -242,7 +242,8 @@ def _documents_only(outcomes: Iterable[Outcome], skipped: list[Findings]) -> Ite
     """Kept and duplicate outcomes; the findings of skipped ones go to ``skipped``."""
     for outcome in outcomes:
         if outcome.status == "skipped":
-            skipped.append(skipped_findings(outcome))
+            if outcome.skipped is None or not outcome.skipped.not_a_document:  # a WARC request is no unreadable input
+                skipped.append(skipped_findings(outcome))
         else:
             yield outcome
 

@@ -6,6 +6,7 @@ A user's mistake gets a one-line message, never a traceback.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -33,6 +34,7 @@ app = typer.Typer(
 errors = Console(stderr=True)
 
 USAGE_ERROR = 2
+BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
 _DEFAULTS = CleanConfig()
 
 
@@ -106,6 +108,9 @@ def clean(
             result = run(inputs, output, config, force=force, progress=advance, on_skip=warn, index=index, manifest_dir=manifest_dir)
     except (InputError, OutputExistsError, OutputChoiceError, PersistentIndexError) as error:
         _fail(str(error))
+    except BrokenPipeError:  # -o - into `head` and the like: the reader stopped; end as SIGPIPE would, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(BROKEN_PIPE)
     warn.close(manifests)
     if not quiet:
         _summary(result.report, output if output != "-" else "standard output")

@@ -107,6 +107,7 @@ class Skipped:
     line: int | None = None
     id: str | None = None
     order: int | None = None
+    not_a_document: bool = False  # a WARC request or image record: listed and counted, never an input error
 
     @property
     def where(self) -> str:

@@ -271,7 +271,7 @@ def _run(
         documents = read_documents(inputs, config)
         outcomes = process(documents, config, spool_dir=folder.staging, progress=progress, line_frequencies=frequencies, persistent=persistent)
         for outcome in outcomes:
-            if outcome.skipped is not None and outcome.document is None and config.strict:  # an input problem
+            if outcome.skipped is not None and outcome.document is None and not outcome.skipped.not_a_document and config.strict:  # an input problem
                 raise InputError(f"{outcome.skipped.where}: {outcome.skipped.reason} (--strict)")
             folder.write(outcome)
             if on_skip is not None and outcome.skipped is not None:

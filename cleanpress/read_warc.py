@@ -86,10 +86,10 @@ def _item(record: Any, body: bytes | Exception | None, source: InputFile, number
     if kind is None:
         return Skipped(source=source.name, line=number, id=record_id, reason=f"damaged WARC record: no WARC-Type header ({where})")
     if kind not in DOCUMENT_RECORDS:
-        return Skipped(source=source.name, line=number, id=record_id, reason=f"WARC {kind} record, not a document ({where})")
+        return Skipped(source=source.name, line=number, id=record_id, reason=f"WARC {kind} record, not a document ({where})", not_a_document=True)
     content_type = _content_type(record)
     if not content_type.startswith(HTML_TYPES):
-        return Skipped(source=source.name, line=number, id=record_id, reason=f"not HTML: WARC {kind} of {content_type or 'unknown type'} ({where})")
+        return Skipped(source=source.name, line=number, id=record_id, reason=f"not HTML: WARC {kind} of {content_type or 'unknown type'} ({where})", not_a_document=True)
     if not isinstance(body, bytes):
         return Skipped(source=source.name, line=number, id=record_id, reason=f"damaged WARC record: {body} ({where})")
     if len(body) > config.max_document_bytes:

@@ -157,6 +157,12 @@ def test_warc_html_responses_become_documents_and_other_records_are_counted(tmp_
     assert sorted(s["reason"].split(" (")[0] for s in skipped) == ["WARC warcinfo record, not a document", "not HTML: WARC response of image/png"]
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["documents"]["read"] == 7 and report["documents"]["skipped"] == 2
+    # records that are not documents are no input error: --strict runs and check does not count them
+    assert run_cli("clean", tmp_path / "crawl.warc.gz", "-o", tmp_path / "strict", "-q", "--strict").exit_code == 0
+    checked = run_cli("check", tmp_path / "crawl.warc.gz", "--format", "json", "--max-duplicate-rate", "1",
+                      "--max-boilerplate", "1", "--max-short-rate", "1", "--max-damaged-rate", "1")
+    unreadable = next(c for c in json.loads(checked.output)["checks"] if c["name"] == "unreadable")
+    assert unreadable["details"]["inputs"] == 0 and unreadable["passed"]
 
 
 def test_damaged_warc_keeps_the_records_before_and_names_the_record(tmp_path):

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import CleanConfig
-from .document import Document, Skipped
+from .document import Skipped
 from .readers import InputError, InputFile, Item, document_from_record, too_large
 
 INSTALL_HINT = "reading Parquet needs pyarrow: pip install 'cleanpress[parquet]'"
@@ -59,11 +59,10 @@ def _document(record: dict[str, Any], source: InputFile, row: int, config: Clean
     text = record.get(config.text_field)
     if isinstance(text, str) and len(text.encode("utf-8")) > config.max_document_bytes:
         return Skipped(source=source.name, line=row, reason=too_large(len(text.encode("utf-8")), config))
-    item = document_from_record(
+    return document_from_record(
         {key: jsonable(value) for key, value in record.items()}, config,
         source=source.name, line=row, default_id=f"{source.stem}:{row}", folder=source.folder,
     )
-    return item
 
 
 def jsonable(value: Any) -> Any:
@@ -89,5 +88,3 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     return value
 
-
-__all__ = ["read_parquet", "jsonable", "Document"]

@@ -443,7 +443,7 @@ def document_from_record(
     date = record.pop("date", None)
     url = record.pop("url", None)
     url = str(url) if url is not None else None
-    site = record.pop(config.source_field, None)
+    site = record.get(config.source_field)  # left in the metadata too: a field of its own stays untouched
     header_date, text = split_date_header(text)
     return Document(
         id=doc_id,

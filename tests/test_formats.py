@@ -196,6 +196,16 @@ def test_globs_and_lists_of_paths_and_the_folder_as_site(tmp_path, monkeypatch):
     assert run_cli("clean", "nothing/*.jsonl", "-o", "out").exit_code == 2
 
 
+def test_source_field_names_the_site_and_other_fields_pass_through(tmp_path):
+    (tmp_path / "in.jsonl").write_bytes(jsonl_bytes([{"id": "a", "text": "Gas talks in Moscow on Tuesday.", "outlet": "Kun.uz",
+                                                      "url": "https://www.other.org/x", "nested": {"k": [1, None]}}]))
+    out = tmp_path / "out"
+    assert run_cli("clean", tmp_path / "in.jsonl", "-o", out, "--source-field", "outlet", "-q").exit_code == 0
+    [record] = read_jsonl(out / "corpus.jsonl")
+    assert (record["source"], record["url"], record["nested"]) == ("Kun.uz", "https://www.other.org/x", {"k": [1, None]})
+    assert record["outlet"] == "Kun.uz"  # the field itself passes through untouched
+
+
 # ---------------------------------------------------------------------------- output formats
 
 

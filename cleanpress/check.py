@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -32,17 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from .boilerplate import strip
-from .config import CleanConfig
+from .config import CleanConfig, ConfigFileError, config_table
+from .config import find_config_file as find_any_config_file
 from .document import Document
 from .executor import batched, map_ordered
 from .linefreq import corpus_frequencies, use_corpus_frequencies
 from .pipeline import Outcome, count_lines, process
 from .readers import read_documents
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 SCHEMA_VERSION = 1
 #: Repair fixers whose changes mean the text was damaged (NFC and whitespace folding do not).
@@ -63,7 +58,7 @@ LISTED_DOCUMENTS = 50
 READ_SETTINGS = ("text_field", "id_field", "workers", "batch_size", "line_frequency", "max_document_bytes")
 
 
-class SettingsError(ValueError):
+class SettingsError(ConfigFileError):
     """A configuration file or option that cannot be used (exit status 2)."""
 
 
@@ -112,33 +107,19 @@ def _dashed(name: str) -> str:
 
 
 def find_config_file(start: Path) -> Path | None:
-    """The nearest ``cleanpress.toml``, or ``pyproject.toml`` with a ``[tool.cleanpress.check]``
-    table, in ``start`` or its parents (a ``cleanpress.toml`` wins in its own folder)."""
-    for folder in (start, *start.parents):
-        own = folder / "cleanpress.toml"
-        if own.is_file():
-            return own
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "check" in _read_toml(pyproject).get("tool", {}).get("cleanpress", {}):
-            return pyproject
-    return None
+    """The nearest configuration file with check settings (see :func:`cleanpress.config.find_config_file`)."""
+    try:
+        return find_any_config_file(start, "check")
+    except ConfigFileError as error:
+        raise SettingsError(str(error)) from error
 
 
 def settings_table(path: Path) -> dict[str, Any]:
     """The check settings of a configuration file: ``[check]`` or ``[tool.cleanpress.check]``."""
-    data = _read_toml(path)
-    table = data.get("tool", {}).get("cleanpress", {}).get("check", {}) if path.name == "pyproject.toml" else data.get("check", {})
-    if not isinstance(table, dict):
-        raise SettingsError(f"{path}: the check settings must be a table")
-    return table
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with open(path, "rb") as stream:
-            return tomllib.load(stream)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise SettingsError(f"{path}: cannot read configuration: {error}") from error
+        return config_table(path, "check")
+    except ConfigFileError as error:
+        raise SettingsError(str(error)) from error
 
 
 def load_settings(
@@ -261,7 +242,8 @@ def _documents_only(outcomes: Iterable[Outcome], skipped: list[Findings]) -> Ite
     """Kept and duplicate outcomes; the findings of skipped ones go to ``skipped``."""
     for outcome in outcomes:
         if outcome.status == "skipped":
-            skipped.append(skipped_findings(outcome))
+            if outcome.skipped is None or not outcome.skipped.not_a_document:  # a WARC request is no unreadable input
+                skipped.append(skipped_findings(outcome))
         else:
             yield outcome
 

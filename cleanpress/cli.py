@@ -6,6 +6,7 @@ A user's mistake gets a one-line message, never a traceback.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -17,10 +18,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from . import __version__
-from .config import CleanConfig
+from .config import CleanConfig, ConfigFileError, load_config
 from .document import Skipped
 from .readers import InputError
-from .writers import OutputExistsError
+from .writers import OutputChoiceError, OutputExistsError
 
 app = typer.Typer(
     name="cleanpress",
@@ -33,6 +34,7 @@ app = typer.Typer(
 errors = Console(stderr=True)
 
 USAGE_ERROR = 2
+BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader went away
 _DEFAULTS = CleanConfig()
 
 
@@ -51,11 +53,16 @@ def main_options(
 
 @app.command()
 def clean(
-    inputs: list[Path] = typer.Argument(..., help="Files or folders: .txt, .html, .jsonl, .jsonl.gz (folders are searched recursively)."),
-    output: Path = typer.Option(..., "--output", "-o", help="Output folder (created; must not exist unless --force)."),
+    ctx: typer.Context,
+    inputs: list[str] = typer.Argument(..., help="Files, folders (searched recursively), globs, @LIST (a file of paths) or - (JSON Lines on standard input): .txt, .html, .jsonl[.gz|.zst], .parquet, .warc[.gz]."),
+    output: str = typer.Option(..., "--output", "-o", help="Output folder (created; must not exist unless --force), or - : the kept documents as JSON Lines on standard output."),
+    output_format: str = typer.Option(_DEFAULTS.output_format, help="The corpus in the output folder: jsonl, jsonl.gz, parquet or txt (one file per document)."),
+    manifest_dir: Optional[Path] = typer.Option(None, help="With -o -: write the manifests and report.json into this folder (otherwise they are not written)."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Read options from this cleanpress.toml or pyproject.toml instead of searching for one."),
     force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
-    text_field: str = typer.Option(_DEFAULTS.text_field, help="JSON Lines field holding the text."),
-    id_field: str = typer.Option(_DEFAULTS.id_field, help="JSON Lines field holding the id."),
+    text_field: str = typer.Option(_DEFAULTS.text_field, help="JSON Lines / Parquet field holding the text."),
+    id_field: str = typer.Option(_DEFAULTS.id_field, help="JSON Lines / Parquet field holding the id."),
+    source_field: str = typer.Option(_DEFAULTS.source_field, help="Field naming the source site (missing: the URL's host, else the folder)."),
     max_document_bytes: int = typer.Option(_DEFAULTS.max_document_bytes, help="Files or JSON lines larger than this are skipped, never loaded."),
     repair: bool = typer.Option(_DEFAULTS.repair, "--repair/--no-repair", help="Repair mojibake, scripts, invisible characters."),
     strip_boilerplate: bool = typer.Option(_DEFAULTS.strip_boilerplate, "--strip/--no-strip", help="Strip boilerplate lines."),
@@ -82,28 +89,43 @@ def clean(
     index: Optional[str] = typer.Option(None, "--index", help="Persistent index (a SQLite file, created if new, or redis://host:port/db): drop duplicates of documents earlier runs kept, then add this run's kept documents."),
     html_report: bool = typer.Option(False, "--report", help="Also write OUTPUT/report.html (see cleanpress report)."),
 ) -> None:
-    """Clean INPUTS and write the corpus and its manifests into the output folder."""
+    """Clean INPUTS and write the corpus and its manifests into the output folder (or the corpus to standard output).
+
+    Options not given on the command line come from the nearest cleanpress.toml or
+    pyproject.toml [tool.cleanpress] (see --config), else their defaults.
+    """
     from .persistent import PersistentIndexError
     from .pipeline import run  # imported here so that --help and --version stay fast
 
-    options = {name: value for name, value in locals().items() if name in CleanConfig.__dataclass_fields__}
+    options = {name: value for name, value in locals().items() if name in CleanConfig.__dataclass_fields__ and _given(ctx, name)}
     try:
-        config = CleanConfig(**options)
-    except ValueError as error:
+        config, _ = load_config(options, config_file=config_file)
+    except ConfigFileError as error:
         _fail(str(error))
+    manifests = output if output != "-" else manifest_dir
     try:
         warn = _SkipWarnings()
         with _progress(quiet) as advance:
-            result = run(inputs, output, config, force=force, progress=advance, on_skip=warn, index=index)
-    except (InputError, OutputExistsError, PersistentIndexError) as error:
+            result = run(inputs, output, config, force=force, progress=advance, on_skip=warn, index=index, manifest_dir=manifest_dir)
+    except (InputError, OutputExistsError, OutputChoiceError, PersistentIndexError) as error:
         _fail(str(error))
-    warn.close(output)
-    if html_report:
+    except BrokenPipeError:  # -o - into `head` and the like: the reader stopped; end as SIGPIPE would, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(BROKEN_PIPE)
+    warn.close(manifests)
+    if html_report and manifests is not None:
         from .report import write_report
 
-        write_report(output)
+        write_report(manifests)
     if not quiet:
-        _summary(result.report, output)
+        _summary(result.report, output if output != "-" else "standard output")
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether the option was given on the command line (not left at its default), so that a
+    configuration file can supply the ones that were not."""
+    source = ctx.get_parameter_source(name)  # by name: typer may bring its own copy of click's enum
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
 
 
 @app.command()
@@ -245,9 +267,10 @@ class _SkipWarnings:
         if self.count <= self.LIMIT:
             errors.print(f"[yellow]warning:[/] {escape(skipped.where)}: {escape(skipped.reason)}", highlight=False, soft_wrap=True)
 
-    def close(self, output: Path) -> None:
+    def close(self, manifests: str | Path | None) -> None:
         if self.count > self.LIMIT:
-            errors.print(f"[yellow]warning:[/] {self.count - self.LIMIT} more skipped inputs: see {output / 'skipped.jsonl'}")
+            where = f"see {Path(manifests) / 'skipped.jsonl'}" if manifests is not None else "give --manifest-dir to keep skipped.jsonl"
+            errors.print(f"[yellow]warning:[/] {self.count - self.LIMIT} more skipped inputs: {escape(where)}")
 
 
 class _progress:
@@ -273,7 +296,7 @@ class _progress:
             self.bar.stop()
 
 
-def _summary(report: dict[str, Any], output: Path) -> None:
+def _summary(report: dict[str, Any], output: str | Path) -> None:
     docs = report["documents"]
     table = Table(title=f"cleanpress: {output}", show_header=False, title_justify="left")
     table.add_row("documents read", str(docs["read"]))

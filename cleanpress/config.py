@@ -1,22 +1,43 @@
-"""One typed configuration object shared by the library API and the command line."""
+"""One typed configuration object shared by the library API, the command line and the configuration file.
+
+A ``clean`` run takes its options from, in increasing priority: the defaults below, the nearest
+configuration file (``cleanpress.toml``, or ``pyproject.toml`` with a ``[tool.cleanpress]`` table,
+in the working directory or a parent), and the command line (or the API's keyword arguments).
+Keys are the option names, with dashes or underscores (``near-threshold = 0.8``).
+``cleanpress check`` reads its own sub-table (``[check]``, ``[tool.cleanpress.check]``) of the
+same file, found the same way (:func:`find_config_file`).
+"""
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+OUTPUT_FORMATS = ("jsonl", "jsonl.gz", "parquet", "txt")
 
 
 @dataclass(frozen=True, slots=True)
 class CleanConfig:
-    """Every option of a ``clean`` run. The CLI flags are these names with dashes.
+    """Every option of a ``clean`` run. The CLI flags and configuration keys are these names with dashes.
 
     >>> CleanConfig(near_threshold=0.8).near_threshold
     0.8
     """
 
     # Reading
-    text_field: str = "text"  #: JSON Lines field holding the text
-    id_field: str = "id"  #: JSON Lines field holding the id (missing: file stem and line number)
-    max_document_bytes: int = 64 * 1024 * 1024  #: larger files or JSON lines are skipped, never loaded
+    text_field: str = "text"  #: JSON Lines / Parquet field holding the text
+    id_field: str = "id"  #: JSON Lines / Parquet field holding the id (missing: file stem and line or row number)
+    source_field: str = "source"  #: field naming the source site (missing: the URL's host, else the input's folder)
+    max_document_bytes: int = 64 * 1024 * 1024  #: larger files, JSON lines or WARC records are skipped, never loaded
+    # Writing
+    output_format: str = "jsonl"  #: the corpus: "jsonl", "jsonl.gz", "parquet" or "txt" (one file per document)
     # Stages that can be switched off
     repair: bool = True  #: run the repair stage (ftfy, scripts, invisible characters)
     strip_boilerplate: bool = True  #: run the boilerplate stage
@@ -41,7 +62,7 @@ class CleanConfig:
     keep: str = "longest"  #: "longest" (most characters, ties to the first read) or "first"
     # Execution
     strict: bool = False  #: stop at the first input that cannot be used, instead of skipping it
-    batch_size: int = 256  #: documents per batch handed to a worker
+    batch_size: int = 256  #: documents per batch handed to a worker (and Parquet rows read at a time)
     workers: int = 1  #: worker processes for the per-document stages
 
     def __post_init__(self) -> None:
@@ -54,6 +75,114 @@ class CleanConfig:
                 raise ValueError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         if self.keep not in ("longest", "first"):
             raise ValueError(f"keep must be 'longest' or 'first', got {self.keep!r}")
+        if self.output_format not in OUTPUT_FORMATS:
+            raise ValueError(f"output-format must be one of {', '.join(OUTPUT_FORMATS)}, got {self.output_format!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+# ---------------------------------------------------------------------------- configuration files
+
+
+class ConfigFileError(ValueError):
+    """A configuration file, or a setting in it, that cannot be used."""
+
+
+def find_config_file(start: Path, section: str | None = None) -> Path | None:
+    """The nearest ``cleanpress.toml``, or ``pyproject.toml`` with a ``[tool.cleanpress]`` table
+    (holding a ``section`` sub-table, when given), in ``start`` or its parents; a
+    ``cleanpress.toml`` wins in its own folder.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "pyproject.toml").write_text("[tool.cleanpress]\\nnear-threshold = 0.8\\n")
+    >>> (folder / "sub").mkdir()
+    >>> find_config_file(folder / "sub") == folder / "pyproject.toml", find_config_file(folder, "check")
+    (True, None)
+    """
+    for folder in (start, *start.parents):
+        own = folder / "cleanpress.toml"
+        if own.is_file():
+            return own
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            table = read_toml(pyproject).get("tool", {}).get("cleanpress")
+            if isinstance(table, dict) and (section is None or section in table):
+                return pyproject
+    return None
+
+
+def config_table(path: Path, section: str | None = None) -> dict[str, Any]:
+    """The settings of a configuration file: its ``section`` sub-table, or (no section) its
+    top-level keys that are not sub-tables; in ``pyproject.toml``, under ``[tool.cleanpress]``."""
+    data = read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("cleanpress", {})
+    if section is None:
+        return {key: value for key, value in data.items() if not isinstance(value, dict)}
+    table = data.get(section, {})
+    if not isinstance(table, dict):
+        raise ConfigFileError(f"{path}: the {section} settings must be a table")
+    return table
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's contents; an unreadable or invalid file is a :class:`ConfigFileError`."""
+    try:
+        with open(path, "rb") as stream:
+            return tomllib.load(stream)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigFileError(f"{path}: cannot read configuration: {error}") from error
+
+
+def load_config(
+    options: Mapping[str, Any] | None = None, *, config_file: Path | None = None, start: Path | None = None
+) -> tuple[CleanConfig, Path | None]:
+    """The ``clean`` configuration: the nearest configuration file's settings (or ``config_file``'s),
+    overridden by ``options``; and the file used. Keys may use dashes or underscores.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "cleanpress.toml").write_text("near-threshold = 0.8\\noutput-format = 'parquet'\\n[check]\\nmin-chars = 5\\n")
+    >>> config, found = load_config({"near_threshold": 0.9}, start=folder)
+    >>> config.near_threshold, config.output_format, found.name
+    (0.9, 'parquet', 'cleanpress.toml')
+    """
+    if config_file is not None and not config_file.is_file():
+        raise ConfigFileError(f"{config_file}: no such configuration file")
+    path = config_file if config_file is not None else find_config_file((start or Path.cwd()).resolve())
+    merged: dict[str, Any] = {}
+    if path is not None:
+        merged.update(typed_settings(config_table(path), origin=str(path)))
+    merged.update(typed_settings(options or {}, origin="options"))
+    try:
+        return CleanConfig(**merged), path
+    except ValueError as error:
+        raise ConfigFileError(f"{path or 'options'}: {error}") from error
+
+
+_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
+
+
+def typed_settings(raw: Mapping[str, Any], origin: str, names: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """``raw`` settings by :class:`CleanConfig` field name, each checked against its field's type.
+
+    >>> typed_settings({"near-threshold": 1}, "x")
+    {'near_threshold': 1.0}
+    >>> typed_settings({"workers": "2"}, "x")
+    Traceback (most recent call last):
+    cleanpress.config.ConfigFileError: x: workers: expected int, got '2'
+    """
+    known = {f.name: f for f in fields(CleanConfig) if names is None or f.name in names}
+    settings: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise ConfigFileError(f"{origin}: unknown setting {key!r} (known: {', '.join(sorted(n.replace('_', '-') for n in known))})")
+        kind = str(known[name].type)
+        accepted = _TYPES[kind]
+        if not isinstance(value, accepted) or (isinstance(value, bool) and kind != "bool"):
+            raise ConfigFileError(f"{origin}: {name.replace('_', '-')}: expected {kind}, got {value!r}")
+        settings[name] = float(value) if kind == "float" else value
+    return settings

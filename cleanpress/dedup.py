@@ -115,7 +115,16 @@ def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 class DuplicateIndex:
-    """Collects fingerprints, then finds duplicate clusters and decides what to keep."""
+    """Collects fingerprints, then finds duplicate clusters and decides what to keep.
+
+    >>> from cleanpress.document import Document
+    >>> from cleanpress.fingerprint import fingerprint
+    >>> index = DuplicateIndex(CleanConfig())
+    >>> for order, text in enumerate(["Gas talks in Moscow on Tuesday.", "gas talks in MOSCOW on tuesday"]):
+    ...     index.add(fingerprint(Document(id=str(order), text=text, order=order), CleanConfig()))
+    >>> [(d.order, d.kind) for d in index.resolve()]
+    [(1, 'exact')]
+    """
 
     def __init__(self, config: CleanConfig) -> None:
         self.config = config

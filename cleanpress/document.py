@@ -52,9 +52,15 @@ class Removal:
 class Document:
     """A document on its way through the pipeline.
 
-    ``source`` and ``source_line`` say where it was read (a file, and the line for JSON Lines),
-    so that every message about it can point at its origin. ``order`` is its position in the
-    input stream; it makes every decision that depends on order deterministic.
+    ``source`` and ``source_line`` say where it was read (a file, and the line for JSON Lines,
+    the row for Parquet, the record for WARC), so that every message about it can point at its
+    origin. ``site`` is the site it comes from (a ``source`` field, else the URL's host, else the
+    input's folder) and ``url`` its address when known; the corpus writes them as ``source`` and
+    ``url``. ``order`` is its position in the input stream; it makes every decision that depends
+    on order deterministic.
+
+    >>> Document(id="a", text="Gas talks.", site="kun.uz", url="https://kun.uz/1", metadata={"n": 1}).to_record()
+    {'id': 'a', 'text': 'Gas talks.', 'lang': None, 'source': 'kun.uz', 'url': 'https://kun.uz/1', 'n': 1}
     """
 
     id: str
@@ -67,6 +73,8 @@ class Document:
     date: str | None = None
     lang: str | None = None
     lang_score: float | None = None
+    site: str | None = None
+    url: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     repairs: list[Repair] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
@@ -77,10 +85,12 @@ class Document:
         return f"{self.source}:{self.source_line}" if self.source_line else self.source
 
     def to_record(self) -> dict[str, Any]:
-        """The document as written to ``corpus.jsonl``: id, text, lang, date, then metadata."""
+        """The document as written to ``corpus.jsonl``: id, text, lang, date, source, url (when
+        known), then metadata."""
         record: dict[str, Any] = {"id": self.id, "text": self.text, "lang": self.lang}
-        if self.date is not None:
-            record["date"] = self.date
+        for key, value in (("date", self.date), ("source", self.site), ("url", self.url)):
+            if value is not None:
+                record[key] = value
         for key, value in self.metadata.items():
             record.setdefault(key, value)
         return record
@@ -99,6 +109,7 @@ class Skipped:
     line: int | None = None
     id: str | None = None
     order: int | None = None
+    not_a_document: bool = False  # a WARC request or image record: listed and counted, never an input error
 
     @property
     def where(self) -> str:

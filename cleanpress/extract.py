@@ -29,6 +29,9 @@ def html_to_text(html: str) -> str:
     trafilatura's precision mode gives the cleaner text, but on some layouts it keeps only a
     fragment of the article; when it keeps less than half of what the default mode finds, the
     default mode's text is used (measured on the boilerplate benchmark: F1 0.960 -> 0.966).
+
+    >>> html_to_text("<html><body><p>" + "Gas talks in Moscow went on all day. " * 4 + "</p></body></html>")[:19]
+    'Gas talks in Moscow'
     """
     precise = _trafilatura_text(html, favor_precision=True)
     broad = _trafilatura_text(html, favor_precision=False)

@@ -158,7 +158,12 @@ def document_anchors(text: str, lang: str | None, features: frozenset[str] = FEA
 
 
 def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = FEATURES) -> Fingerprint:
-    """All fingerprints of a clean document (``features``: see :func:`cleanpress.anchors.anchor_sequence`)."""
+    """All fingerprints of a clean document (``features``: see :func:`cleanpress.anchors.anchor_sequence`).
+
+    >>> a, b = (fingerprint(Document(id=i, text=t), CleanConfig()) for i, t in (("a", "Gas talks, Moscow."), ("b", "gas TALKS moscow")))
+    >>> a.exact == b.exact
+    True
+    """
     tokens = words(doc.text)
     near = minhash(shingles(tokens, config.ngram), config.num_perm, config.seed).hashvalues
     # a translation's names and numbers show in its first pages; a book-length text costs no more

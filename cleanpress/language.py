@@ -34,6 +34,10 @@ def identify(text: str) -> tuple[str, float]:
 
 
 def identify_language(doc: Document) -> Document:
-    """Set ``doc.lang`` and ``doc.lang_score``."""
+    """Set ``doc.lang`` and ``doc.lang_score``.
+
+    >>> identify_language(Document(id="a", text="Prezident Tokayev bu gün Soçiyə gedəcək və Putinlə görüşəcək.")).lang
+    'az'
+    """
     doc.lang, doc.lang_score = identify(doc.text)
     return doc

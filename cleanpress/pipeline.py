@@ -34,9 +34,9 @@ from .fingerprint import Fingerprint, fingerprint
 from .language import identify_language
 from .linefreq import LineFrequencies, corpus_frequencies, use_corpus_frequencies
 from .persistent import PersistentIndex, open_index
-from .readers import InputError, Item, document_from_record, read_documents
+from .readers import InputError, Item, document_from_record, read_documents, replayable_stdin
 from .repair import repair_text
-from .writers import OutputFolder
+from .writers import open_output
 
 ProgressCallback = Callable[[int], None]
 EXECUTION_SETTINGS = ("workers", "batch_size")
@@ -192,7 +192,11 @@ def clean(
     Yields the kept documents, cleaned. Options are :class:`CleanConfig` fields, e.g.
     ``clean(docs, near_threshold=0.8)``. With ``index`` (a path or ``redis://`` address, see
     :mod:`cleanpress.persistent`), documents duplicating earlier runs' are dropped too, and the
-    kept ones are added to the index when the last one has been yielded.
+    kept ones are added to the index when the last one has been yielded. Lazy: nothing is
+    read until the first document is asked for, and ``documents`` is read once, as a stream.
+
+    >>> [d.id for d in clean(["Gas talks in Moscow.", {"id": "b", "text": "gas talks in moscow"}, "Elections in Tashkent."])]
+    ['0', '2']
     """
     config = replace(config or CleanConfig(), **options)
     with _opened_index(index, config) as persistent:
@@ -229,6 +233,7 @@ def run(
     progress: ProgressCallback | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
     index: str | os.PathLike[str] | None = None,
+    manifest_dir: str | os.PathLike[str] | None = None,
 ) -> RunResult:
     """Read ``inputs``, clean them and write the corpus and its manifests into ``output``.
 
@@ -236,12 +241,13 @@ def run(
     ``on_skip`` is called with each input that could not be used, as soon as it is known.
     With ``index`` (see :mod:`cleanpress.persistent`), documents duplicating earlier runs' are
     dropped, and the kept ones are added to the index after the output folder is in place.
+    ``output`` ``-`` streams the kept documents to standard output as JSON Lines; the manifests
+    then go to ``manifest_dir``, or are not written. ``inputs`` may hold ``-`` (standard input).
     """
     config = config or CleanConfig()
     started = time.perf_counter()
-    inputs = list(inputs)
-    with _opened_index(index, config) as persistent:
-        report = _run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, persistent=persistent)
+    with replayable_stdin(inputs) as inputs, _opened_index(index, config) as persistent:  # "-" is read twice
+        report = _run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, persistent=persistent, manifest_dir=manifest_dir)
         if persistent is not None:
             # after the output is in place: a failed run adds nothing to the index
             report["index"] = {"location": str(index), "added": persistent.commit(), "documents": len(persistent)}
@@ -258,13 +264,14 @@ def _run(
     progress: ProgressCallback | None,
     on_skip: Callable[[Skipped], None] | None,
     persistent: PersistentIndex | None,
+    manifest_dir: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     frequencies = count_lines(read_documents(inputs, config)) if config.line_frequency and config.strip_boilerplate else None
-    with OutputFolder(output, force=force) as folder:
+    with open_output(output, config, force=force, manifest_dir=manifest_dir) as folder:
         documents = read_documents(inputs, config)
         outcomes = process(documents, config, spool_dir=folder.staging, progress=progress, line_frequencies=frequencies, persistent=persistent)
         for outcome in outcomes:
-            if outcome.skipped is not None and outcome.document is None and config.strict:  # an input problem
+            if outcome.skipped is not None and outcome.document is None and not outcome.skipped.not_a_document and config.strict:  # an input problem
                 raise InputError(f"{outcome.skipped.where}: {outcome.skipped.reason} (--strict)")
             folder.write(outcome)
             if on_skip is not None and outcome.skipped is not None:

@@ -1,29 +1,46 @@
 """Readers: turn input paths into a stream of documents.
 
-Inputs are files or folders (searched recursively, in sorted order, links not followed):
+Inputs are files, folders (searched recursively, in sorted order, links not followed), globs
+(``'crawl/**/*.warc.gz'``), ``@list.txt`` (a file naming one path or glob a line) and ``-``
+(JSON Lines on standard input, plain, gzip or zstd):
 
 * ``.txt``: one document, its id the file's stem;
 * ``.html`` / ``.htm``: one document marked ``format="html"`` (the extract stage turns it into text);
-* ``.jsonl`` / ``.ndjson``, plain or ``.gz``: one document per line, a JSON object whose
+* ``.jsonl`` / ``.ndjson``, plain, ``.gz`` or ``.zst``: one document per line, a JSON object whose
   ``text_field`` holds the text and ``id_field`` the id (missing: ``stem:line``); every other
-  field is passed through as metadata.
+  field is passed through as metadata (:mod:`cleanpress.readers`);
+* ``.parquet``: one document per row, same fields, read a batch of rows at a time
+  (:mod:`cleanpress.read_parquet`, needs ``cleanpress[parquet]``);
+* ``.warc`` / ``.warc.gz``: one document per HTML response, its URL and crawl date kept
+  (:mod:`cleanpress.read_warc`).
 
-A leading `` date YYYY-MM-DD`` header, as scrapers write it, becomes the ``date`` field.
+A leading `` date YYYY-MM-DD`` header, as scrapers write it, becomes the ``date`` field. Each
+document knows its ``site``: the ``source_field`` of its record, else the host of its ``url``,
+else the name of the folder it was read from.
 
 Problems are not exceptions: a malformed line, a record without text or an unreadable file
-becomes a :class:`Skipped` record in the same stream, naming the file and line, and reading goes
-on with the next record. Only a path that does not exist stops the run (:class:`InputError`).
+becomes a :class:`Skipped` record in the same stream, naming the file and line (row, record),
+and reading goes on with the next record. Only a path that does not exist, or a format whose
+library is not installed, stops the run (:class:`InputError`).
 """
 from __future__ import annotations
 
 import codecs
+import glob
+import io
 import gzip
 import json
 import os
+import shutil
+import sys
+import tempfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Union
+from urllib.parse import urlsplit
 
 import regex
 
@@ -39,22 +56,150 @@ FILE_KINDS = {
     ".ndjson": "jsonl",
     ".jsonl.gz": "jsonl",
     ".ndjson.gz": "jsonl",
+    ".jsonl.zst": "jsonl",
+    ".ndjson.zst": "jsonl",
+    ".parquet": "parquet",
+    ".warc": "warc",
+    ".warc.gz": "warc",
 }
+STDIN = "-"
 _DATE_HEADER = regex.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?:[ \t]+|\s*\n|\Z)")
 _SNIFF_BYTES = 8192
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_GLOB_CHARACTERS = frozenset("*?[")
 
 Item = Union[Document, Skipped]
 
 
 class InputError(Exception):
-    """An input path that cannot be read at all (it does not exist)."""
+    """An input that cannot be read at all: a path that does not exist, a glob that matches
+    nothing, a format whose library is not installed."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One input to read: where its bytes are, how messages name it, and its kind.
+
+    ``path`` is None for standard input read directly (once); a copy of standard input
+    (:func:`replayable_stdin`) has a path but keeps the name ``<stdin>``.
+    """
+
+    name: str
+    path: Path | None
+    kind: str
+
+    @property
+    def stem(self) -> str:
+        return "stdin" if self.is_stdin else Path(self.name).stem
+
+    @property
+    def folder(self) -> str | None:
+        """The name of the folder the file is in: the site when nothing better is known."""
+        return None if self.is_stdin else Path(self.name).parent.name or None
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.name == "<stdin>"
+
+    def open_raw(self) -> IO[bytes]:
+        """The file's bytes as stored."""
+        return open(self.path, "rb") if self.path is not None else sys.stdin.buffer
+
+
+
+class StdinCopy(os.PathLike):  # type: ignore[type-arg]
+    """Standard input saved to a file, so that a run can read it twice; named ``<stdin>``."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __fspath__(self) -> str:
+        return self.path
+
+
+@contextmanager
+def replayable_stdin(paths: Iterable[str | os.PathLike[str]], folder: str | None = None) -> Iterator[list[Any]]:
+    """``paths`` with ``-`` replaced by a copy of standard input (removed on exit), for readers
+    that read the input more than once."""
+    paths = list(paths)
+    if not any(os.fspath(p) == STDIN for p in paths if not isinstance(p, StdinCopy)):
+        yield paths
+        return
+    handle, name = tempfile.mkstemp(prefix="cleanpress-stdin-", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as copy:
+            shutil.copyfileobj(sys.stdin.buffer, copy)
+        yield [p if isinstance(p, StdinCopy) or os.fspath(p) != STDIN else StdinCopy(name) for p in paths]
+    finally:
+        os.unlink(name)
+
+
+def decompressed(raw: IO[bytes]) -> IO[bytes]:
+    """``raw`` itself, or a stream that decompresses it when it starts with gzip or zstd magic bytes."""
+    head = _peek(raw, 4)
+    if head.startswith(_GZIP_MAGIC):
+        return gzip.open(raw, "rb")  # type: ignore[return-value]
+    if head.startswith(_ZSTD_MAGIC):
+        return io.BufferedReader(_ZstdReader(raw))
+    return raw
+
+
+class _ZstdReader(io.RawIOBase):
+    """zstd frames decompressed one chunk at a time; a stream that ends inside a frame raises
+    an error (zstandard's own stream reader just stops, which would lose the tail silently)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        import zstandard
+
+        self.raw = raw
+        self.error = zstandard.ZstdError
+        self.decompressor = zstandard.ZstdDecompressor()
+        self.frame = self.decompressor.decompressobj()
+        self.fed = False
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.pending:
+            chunk = self.raw.read(1 << 16)
+            if not chunk:
+                if self.fed and not self.frame.eof:
+                    raise self.error("truncated zstd stream: it ends inside a frame")
+                return 0
+            self.pending = self._decompress(chunk)
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+    def _decompress(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            if self.frame.eof:  # the next frame of a multi-frame file
+                self.frame = self.decompressor.decompressobj()
+            self.fed = True
+            out.append(self.frame.decompress(data))
+            data = self.frame.unused_data if self.frame.eof else b""
+        return b"".join(out)
+
+
+def _peek(raw: IO[bytes], size: int) -> bytes:
+    if hasattr(raw, "peek"):
+        return raw.peek(size)[:size]
+    head = raw.read(size)
+    raw.seek(0)
+    return head
 
 
 def file_kind(path: Path) -> str | None:
-    """``text``, ``html`` or ``jsonl`` from the file name; None for files cleanpress does not read.
+    """``text``, ``html``, ``jsonl``, ``parquet`` or ``warc`` from the file name; None for files
+    cleanpress does not read.
 
-    >>> file_kind(Path("crawl/2025-11.jsonl.gz")), file_kind(Path("a.TXT")), file_kind(Path("x.png"))
-    ('jsonl', 'text', None)
+    >>> file_kind(Path("crawl/2025-11.jsonl.zst")), file_kind(Path("a.TXT")), file_kind(Path("CC.warc.gz")), file_kind(Path("x.png"))
+    ('jsonl', 'text', 'warc', None)
     """
     name = path.name.lower()
     for suffix, kind in FILE_KINDS.items():
@@ -63,52 +208,97 @@ def file_kind(path: Path) -> str | None:
     return None
 
 
-def input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Every readable file under ``paths``, folders searched recursively in sorted order."""
+def input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[InputFile]:
+    """Every input to read under ``paths``: folders searched recursively in sorted order, globs
+    expanded in sorted order, ``@list`` files read, ``-`` as standard input."""
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
+        if isinstance(raw, StdinCopy):
+            yield InputFile("<stdin>", Path(raw.path), "jsonl")
+            continue
+        text = os.fspath(raw)
+        path = Path(text)
+        if text == STDIN:
+            yield InputFile("<stdin>", None, "jsonl")
+        elif path.is_dir():
             for folder, subfolders, names in os.walk(path):
                 subfolders.sort()
                 for name in sorted(names):
                     candidate = Path(folder) / name
-                    if file_kind(candidate) is not None:
-                        yield candidate
+                    kind = file_kind(candidate)
+                    if kind is not None:
+                        yield InputFile(str(candidate), candidate, kind)
         elif path.exists():
-            yield path
+            yield InputFile(str(path), path, file_kind(path) or "text")
+        elif text.startswith("@") and Path(text[1:]).is_file():
+            yield from input_files(listed_paths(Path(text[1:])))
+        elif _GLOB_CHARACTERS & set(text):
+            matches = sorted(glob.glob(text, recursive=True))
+            if not matches:
+                raise InputError(f"{text}: no file matches")
+            yield from input_files(matches)
         else:
             raise InputError(f"{path}: no such file or folder")
 
 
-def read_documents(paths: Iterable[str | os.PathLike[str]], config: CleanConfig | None = None) -> Iterator[Item]:
-    """Documents (and :class:`Skipped` records) from every input file, in reading order; a
-    repeated id is skipped (:func:`unique_ids`)."""
-    config = config or CleanConfig()
-    yield from unique_ids(item for path in input_files(paths) for item in read_file(path, config))
-
-
-def read_file(path: Path, config: CleanConfig) -> Iterator[Item]:
-    """The documents of one file; a problem with the file becomes a :class:`Skipped` record."""
-    kind = file_kind(path) or "text"
+def listed_paths(listing: Path) -> list[str]:
+    """The paths (or globs) an ``@list`` file names, one a line; blank lines and ``#`` comments are ignored."""
     try:
-        if kind == "jsonl":
-            yield from _read_jsonl(path, config)
-        elif path.stat().st_size > config.max_document_bytes:
-            yield Skipped(source=str(path), id=path.stem, reason=_too_large(path.stat().st_size, config))
+        lines = listing.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{listing}: cannot read the list of inputs: {error}") from error
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def read_documents(paths: Iterable[str | os.PathLike[str]], config: CleanConfig | None = None) -> Iterator[Item]:
+    """Documents (and :class:`Skipped` records) from every input, in reading order; a repeated
+    id is skipped (:func:`unique_ids`).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "kun.uz"
+    >>> folder.mkdir()
+    >>> _ = (folder / "a.jsonl").write_text('{"id": "1", "text": "Talks.", "views": 3}\\nnot json\\n')
+    >>> [(i.id, i.site, i.metadata) if isinstance(i, Document) else i.reason[:14] for i in read_documents([folder / "*.jsonl"])]
+    [('1', 'kun.uz', {'views': 3}), 'not valid JSON']
+    """
+    config = config or CleanConfig()
+    yield from unique_ids(item for source in input_files(paths) for item in read_file(source, config))
+
+
+def _readers() -> dict[str, Callable[[InputFile, CleanConfig], Iterator[Item]]]:
+    from .read_parquet import read_parquet
+    from .read_warc import read_warc
+
+    return {"jsonl": _read_jsonl, "parquet": read_parquet, "warc": read_warc}
+
+
+def read_file(source: InputFile | Path, config: CleanConfig) -> Iterator[Item]:
+    """The documents of one input; a problem with it becomes a :class:`Skipped` record."""
+    if isinstance(source, Path):
+        source = InputFile(str(source), source, file_kind(source) or "text")
+    try:
+        streamed = _readers().get(source.kind)
+        if streamed is not None:
+            yield from streamed(source, config)
+            return
+        assert source.path is not None
+        size = source.path.stat().st_size
+        if size > config.max_document_bytes:
+            yield Skipped(source=source.name, id=source.stem, reason=too_large(size, config))
         else:
-            yield _read_whole_file(path, kind)
+            yield _read_whole_file(source)
     except OSError as error:
-        doc_id = None if kind == "jsonl" else path.stem
-        yield Skipped(source=str(path), id=doc_id, reason=f"cannot read file: {error.strerror or error}")
+        doc_id = source.stem if source.kind in ("text", "html") else None
+        yield Skipped(source=source.name, id=doc_id, reason=f"cannot read file: {error.strerror or error or type(error).__name__}")
 
 
-def _read_whole_file(path: Path, kind: str) -> Item:
-    decoded = decode_with_encoding(path.read_bytes())
+def _read_whole_file(source: InputFile) -> Item:
+    assert source.path is not None
+    decoded = decode_with_encoding(source.path.read_bytes())
     if decoded is None:
-        return Skipped(source=str(path), id=path.stem, reason="binary or undecodable file")
+        return Skipped(source=source.name, id=source.stem, reason="binary or undecodable file")
     text, encoding = decoded
     date, text = split_date_header(text)
-    return Document(id=path.stem, text=text, source=str(path), format=kind, date=date, encoding=encoding)
+    return Document(id=source.stem, text=text, source=source.name, format=source.kind, date=date, encoding=encoding, site=source.folder)
 
 
 def decode_bytes(data: bytes) -> str | None:
@@ -167,11 +357,7 @@ def split_date_header(text: str) -> tuple[str | None, str]:
     return match.group(1), text[match.end() :]
 
 
-def _open_binary(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
-
-
-def _too_large(size: int, config: CleanConfig) -> str:
+def too_large(size: int, config: CleanConfig) -> str:
     return f"document too large: {size:,} bytes (--max-document-bytes {config.max_document_bytes:,})"
 
 
@@ -192,21 +378,30 @@ def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[bytes | None
         yield None, size
 
 
-def _read_jsonl(path: Path, config: CleanConfig) -> Iterator[Item]:
-    source = str(path)
+def _read_jsonl(input_file: InputFile, config: CleanConfig) -> Iterator[Item]:
+    source = input_file.name
     line_number = 0
-    with _open_binary(path) as stream:
+    with input_file.open_raw() as raw, decompressed(raw) as stream:
         try:
             for line_number, (raw, size) in enumerate(_bounded_lines(stream, config.max_document_bytes), start=1):
                 if raw is None:
-                    yield Skipped(source=source, line=line_number, reason=_too_large(size, config))
+                    yield Skipped(source=source, line=line_number, reason=too_large(size, config))
                 elif raw.strip():
-                    yield _parse_record(raw, source, line_number, path.stem, config)
-        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-            yield Skipped(source=source, line=line_number + 1, reason=f"damaged compressed file: {error}")
+                    yield _parse_record(raw, input_file, line_number, config)
+        except (EOFError, gzip.BadGzipFile, zlib.error, _zstd_error()) as error:
+            yield Skipped(source=source, line=line_number + 1, reason=f"damaged compressed file: {error or type(error).__name__}")
 
 
-def _parse_record(raw: bytes, source: str, line: int, stem: str, config: CleanConfig) -> Item:
+def _zstd_error() -> type[Exception]:
+    try:
+        import zstandard
+    except ImportError:  # pragma: no cover - zstandard is a core dependency
+        return EOFError
+    return zstandard.ZstdError
+
+
+def _parse_record(raw: bytes, input_file: InputFile, line: int, config: CleanConfig) -> Item:
+    source = input_file.name
     encoding = "utf-8"
     try:
         text = raw.decode("utf-8")
@@ -221,16 +416,23 @@ def _parse_record(raw: bytes, source: str, line: int, stem: str, config: CleanCo
         return Skipped(source=source, line=line, reason=f"not valid JSON: {error}")
     if not isinstance(record, dict):
         return Skipped(source=source, line=line, reason=f"not a JSON object but {type(record).__name__}")
-    item = document_from_record(record, config, source=source, line=line, default_id=f"{stem}:{line}")
+    item = document_from_record(record, config, source=source, line=line, default_id=f"{input_file.stem}:{line}", folder=input_file.folder)
     if isinstance(item, Document):
         item.encoding = encoding
     return item
 
 
 def document_from_record(
-    record: dict[str, Any], config: CleanConfig, *, source: str, line: int | None, default_id: str
+    record: dict[str, Any], config: CleanConfig, *, source: str, line: int | None, default_id: str, folder: str | None = None
 ) -> Item:
-    """A document from a JSON-like record: text and id from the configured fields, the rest metadata."""
+    """A document from a JSON-like record: text and id from the configured fields, ``date``,
+    ``url`` and the source site as their own attributes, every other field metadata.
+
+    >>> doc = document_from_record({"body": "Talks.", "url": "https://www.kun.uz/news/1", "tag": "x"},
+    ...                            CleanConfig(text_field="body"), source="a.jsonl", line=1, default_id="a:1")
+    >>> doc.text, doc.site, doc.url, doc.metadata
+    ('Talks.', 'kun.uz', 'https://www.kun.uz/news/1', {'tag': 'x'})
+    """
     record = dict(record)
     text = record.pop(config.text_field, None)
     raw_id = record.pop(config.id_field, None)
@@ -239,6 +441,9 @@ def document_from_record(
         problem = "missing" if text is None else f"not a string but {type(text).__name__}"
         return Skipped(source=source, line=line, id=doc_id, reason=f"text field {config.text_field!r} {problem}")
     date = record.pop("date", None)
+    url = record.pop("url", None)
+    url = str(url) if url is not None else None
+    site = record.get(config.source_field)  # left in the metadata too: a field of its own stays untouched
     header_date, text = split_date_header(text)
     return Document(
         id=doc_id,
@@ -246,5 +451,24 @@ def document_from_record(
         source=source,
         source_line=line,
         date=str(date) if date is not None else header_date,
+        site=str(site) if site is not None else site_of(url) or folder,
+        url=url,
         metadata=record,
     )
+
+
+def site_of(url: str | None) -> str | None:
+    """The site of a URL: its host, without ``www.``.
+
+    >>> site_of("https://www.azadliq.org/a/33.html"), site_of("not a url"), site_of(None)
+    ('azadliq.org', None, None)
+    """
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host

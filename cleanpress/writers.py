@@ -2,7 +2,9 @@
 
 Files (JSON Lines, UTF-8, one record a line):
 
-* ``corpus.jsonl``: kept documents: ``id``, ``text``, ``lang``, ``date`` where known, metadata;
+* ``corpus.jsonl``: kept documents: ``id``, ``text``, ``lang``, ``date``, ``source``, ``url`` where
+  known, metadata; or ``corpus.jsonl.gz``, ``corpus.parquet``, ``corpus/`` (one ``.txt`` per
+  document) with ``--output-format`` (:mod:`cleanpress.corpus_writers`), or standard output;
 * ``duplicates.jsonl``: dropped documents: ``id``, ``duplicate_of``, ``kind``, ``score`` (and
   ``via`` when the match to the kept document went through a third one);
 * ``removed.jsonl``: per document with stripped lines: ``id`` and ``lines`` (``line``, ``rule``, ``text``,
@@ -18,6 +20,8 @@ Files (JSON Lines, UTF-8, one record a line):
 Every input document is in exactly one of ``corpus.jsonl``, ``duplicates.jsonl`` and
 ``skipped.jsonl``. Everything is written into a hidden staging folder beside the target and
 renamed into place at the end, so a run that fails or is killed leaves no half-written output.
+:func:`open_output` chooses where each part goes (``-o -``: the corpus to standard output, the
+manifests to ``manifest_dir`` or nowhere).
 """
 from __future__ import annotations
 
@@ -30,14 +34,22 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
+from .config import CleanConfig
+from .corpus_writers import CorpusWriter, corpus_writer, stdout_writer
+
 if TYPE_CHECKING:
     from .pipeline import Outcome
 
-MANIFESTS = ("corpus", "duplicates", "dropped", "removed", "repairs", "skipped", "sources")
+MANIFESTS = ("duplicates", "dropped", "removed", "repairs", "skipped", "sources")
+STDOUT = "-"
 
 
 class OutputExistsError(Exception):
     """The output folder exists and ``force`` was not given."""
+
+
+class OutputChoiceError(ValueError):
+    """Output options that do not go together (``--manifest-dir`` without ``-o -``, ...)."""
 
 
 def _remove_stale_staging(path: Path) -> None:
@@ -58,16 +70,40 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-class OutputFolder:
-    """A staging folder that becomes ``path`` on :meth:`finish`, or disappears on failure."""
+def open_output(
+    output: str | os.PathLike[str], config: CleanConfig, *, force: bool = False, manifest_dir: str | os.PathLike[str] | None = None
+) -> OutputFolder:
+    """The output of a run: a folder ``output`` with the corpus in ``config.output_format`` and
+    the manifests; or, for ``output`` ``-``, JSON Lines on standard output and the manifests in
+    ``manifest_dir`` (not written when None)."""
+    if os.fspath(output) != STDOUT:
+        if manifest_dir is not None:
+            raise OutputChoiceError("--manifest-dir goes with -o - (an output folder holds its manifests)")
+        return OutputFolder(output, force=force, output_format=config.output_format)
+    if config.output_format != "jsonl":
+        raise OutputChoiceError(f"-o - writes JSON Lines; --output-format {config.output_format} needs an output folder")
+    return OutputFolder(manifest_dir, force=force, corpus=stdout_writer())
 
-    def __init__(self, path: str | os.PathLike[str], *, force: bool = False) -> None:
-        self.path = Path(path)
-        if self.path.exists() and not force and (not self.path.is_dir() or any(self.path.iterdir())):
-            raise OutputExistsError(f"{self.path}: already exists (use --force to replace it)")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_staging(self.path)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.{os.getpid()}.", suffix=".partial", dir=self.path.parent))
+
+class OutputFolder:
+    """A staging folder that becomes ``path`` on :meth:`finish`, or disappears on failure.
+
+    ``corpus`` replaces the corpus file (e.g. standard output); with no ``path`` the staging
+    folder only holds the run's spool and is removed at the end, no manifests kept."""
+
+    def __init__(
+        self, path: str | os.PathLike[str] | None, *, force: bool = False, output_format: str = "jsonl", corpus: CorpusWriter | None = None
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        if self.path is not None:
+            if self.path.exists() and not force and (not self.path.is_dir() or any(self.path.iterdir())):
+                raise OutputExistsError(f"{self.path}: already exists (use --force to replace it)")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_staging(self.path)
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.{os.getpid()}.", suffix=".partial", dir=self.path.parent))
+        else:
+            self.staging = Path(tempfile.mkdtemp(prefix="cleanpress-run-"))
+        self.corpus_name, self.corpus = ("-", corpus) if corpus is not None else corpus_writer(self.staging, output_format)
         self._files: dict[str, IO[str]] = {
             name: open(self.staging / f"{name}.jsonl", "w", encoding="utf-8", newline="\n") for name in MANIFESTS
         }
@@ -100,7 +136,7 @@ class OutputFolder:
         if outcome.status in ("kept", "duplicate") and doc is not None:
             self._line("sources", {"id": doc.id, "source": doc.source, "line": doc.source_line})
         if outcome.status == "kept" and doc is not None:
-            self._line("corpus", doc.to_record())
+            self.corpus.write(doc.to_record())
             self.languages[doc.lang or "und"] += 1
             self.chars["kept"] += len(doc.text)
         elif outcome.status == "duplicate" and outcome.decision is not None:
@@ -148,15 +184,20 @@ class OutputFolder:
     def finish(self, **extra: Any) -> dict[str, Any]:
         """Write ``report.json`` and move the folder into place; returns the report."""
         report = self.report(**extra)
+        self.corpus.close()
         for stream in self._files.values():
             stream.flush()
             os.fsync(stream.fileno())
             stream.close()
+        if self.path is None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return report
         (self.staging / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         self._replace_target()
         return report
 
     def _replace_target(self) -> None:
+        assert self.path is not None
         old = None
         if self.path.exists():
             old = self.path.with_name(f".{self.path.name}.old-{os.getpid()}")

@@ -36,7 +36,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
 from .config import CleanConfig
-from .fingerprint import Fingerprint, anchor_hash
+from .fingerprint import Fingerprint, anchor_hash, hash_minhash
 
 KINDS = ("exact", "near", "translated")  # strongest first
 SHOWN_ANCHORS = 20  # shared anchors listed in a translated decision
@@ -51,6 +51,15 @@ NEAR_CANDIDATE_FACTOR = 0.8  # near-duplicate LSH threshold, relative to near_th
 RARE_ANCHOR_MIN_DF = 50
 RARE_ANCHOR_SHARE = 0.01
 FALLBACK_CANDIDATES_PER_LANGUAGE = 3  # mutual best keeps one per language pair; 3 leaves room
+# Names-set candidates (RareNamesLSH): the LSH leaves out the anchors in more than
+# max(COMMON_ANCHOR_MIN_DF, COMMON_ANCHOR_SHARE * documents) documents (the year, the words that
+# open sentences), which otherwise make every article a candidate of every other in a large
+# corpus; a query keeps, per language, the NAMES_CANDIDATES_PER_LANGUAGE earlier documents whose
+# signatures agree most. Verification still scores every anchor. Both bounds are far above what
+# translated-ntrex needs: its decisions are the same with and without them.
+COMMON_ANCHOR_MIN_DF = 500
+COMMON_ANCHOR_SHARE = 0.05
+NAMES_CANDIDATES_PER_LANGUAGE = 8
 
 
 @dataclass(slots=True)
@@ -135,7 +144,6 @@ class DuplicateIndex:
         # LSH finds pairs near its threshold only about half the time; asking it for a lower
         # one and verifying every candidate at the real threshold keeps recall high.
         self._near_lsh = _lsh_index(config.near_threshold * NEAR_CANDIDATE_FACTOR, config.num_perm)
-        self._anchor_lsh = _lsh_index(config.candidate_threshold, config.num_perm)
         self._anchor_df: Counter[int] = Counter()
         self._weights: dict[int, float] = {}
         self._chance: dict[int, float] = {}  # fallback documents' chance containment, by order
@@ -161,8 +169,6 @@ class DuplicateIndex:
             return
         self._near_lsh.insert(position, self._lean(fp.near), check_duplication=False)
         if fp.anchor_signature is not None:
-            if not fp.fallback:  # fallback sets are found by RareAnchorIndex, never by Jaccard LSH
-                self._anchor_lsh.insert(position, self._lean(fp.anchor_signature), check_duplication=False)
             self._anchor_df.update(fp.anchors.tolist())
 
     def add_indexed(self, fp: Fingerprint) -> None:
@@ -213,10 +219,11 @@ class DuplicateIndex:
         names = [p for p in indexed if not fingerprints[p].fallback]
         fallback = [p for p in indexed if fingerprints[p].fallback]
         rare = RareAnchorIndex(self, fallback) if fallback else None
+        names_index = RareNamesLSH(self, names)
         languages = self._language_codes(indexed)
         scored: list[tuple[int, int, float]] = []
         for start in range(0, len(names), CANDIDATE_BLOCK):
-            first, second = self._translated_candidates(names[start : start + CANDIDATE_BLOCK], rare, languages)
+            first, second = self._translated_candidates(names[start : start + CANDIDATE_BLOCK], names_index, rare, languages)
             self.candidates["translated"] += len(first)
             scores, shared = self._score_pairs(first, second)
             keep = (scores >= config.translated_threshold) & (shared >= config.min_shared_anchors)
@@ -240,18 +247,16 @@ class DuplicateIndex:
         return codes_of, is_fallback
 
     def _translated_candidates(
-        self, queries: list[int], rare: RareAnchorIndex | None, languages: tuple[np.ndarray, np.ndarray]
+        self, queries: list[int], names: RareNamesLSH, rare: RareAnchorIndex | None, languages: tuple[np.ndarray, np.ndarray]
     ) -> tuple[np.ndarray, np.ndarray]:
         """Pairs ``(a, b)``, ``a < b``, in different languages, found for the names-set documents
-        ``queries``: two names sets from the anchor LSH, a names set and a fallback set from the
-        rare anchors they share (:class:`RareAnchorIndex`); each pair once, sorted, as two arrays."""
-        fingerprints = self._fingerprints
-        size = len(fingerprints)
+        ``queries``: two names sets from the rare-anchor LSH (:class:`RareNamesLSH`), a names set
+        and a fallback set from the rare anchors they share (:class:`RareAnchorIndex`); each pair
+        once, sorted, as two arrays."""
+        size = len(self._fingerprints)
         codes: set[int] = set()  # a pair (a, b), a < b, as a * size + b
         for position in queries:
-            for other in self._anchor_lsh.query(self._lean(fingerprints[position].anchor_signature)):
-                if other < position:
-                    codes.add(other * size + position)
+            codes.update(other * size + position for other in names.query(position))
         if rare is not None:
             for position in queries:
                 codes.update(min(position, o) * size + max(position, o) for o in rare.query(position))
@@ -430,6 +435,48 @@ class DuplicateIndex:
             if score >= self.config.translated_threshold and shared >= self.config.min_shared_anchors:
                 return "translated", score
         return None
+
+
+class RareNamesLSH:
+    """Candidate names-set documents for a names-set document: MinHash LSH over rare anchors.
+
+    On news, the years, small numbers and capitalised common words are in a large share of all
+    articles; an LSH over whole anchor sets at the low candidate threshold then proposes more
+    candidates per document the larger the corpus (157 per document at 10,000 generated articles,
+    17 at 1,000). Here each document's signature is a MinHash of its anchors that are in at most
+    ``max(COMMON_ANCHOR_MIN_DF, COMMON_ANCHOR_SHARE * documents)`` documents, computed from the
+    anchor hashes (:func:`hash_minhash`; one scheme for the whole LSH), and a query keeps, per language of the other side, the
+    ``NAMES_CANDIDATES_PER_LANGUAGE`` earlier documents whose rare-anchor signatures agree most
+    (ties to the first read). Mutual best keeps one per language pair, so the cap leaves room.
+    """
+
+    def __init__(self, index: DuplicateIndex, positions: list[int]) -> None:
+        self._index = index
+        config = index.config
+        documents = sum(1 for fp in index._fingerprints if fp.anchor_signature is not None)
+        self.max_df = max(COMMON_ANCHOR_MIN_DF, int(COMMON_ANCHOR_SHARE * documents))
+        self._lsh = _lsh_index(config.candidate_threshold, config.num_perm)
+        self._signatures: dict[int, np.ndarray] = {}
+        for position in positions:
+            anchors = index._fingerprints[position].anchors
+            signature = hash_minhash(anchors[index._df_of(anchors) <= self.max_df], config.num_perm, config.seed)
+            if signature is not None:
+                self._signatures[position] = signature
+                self._lsh.insert(position, index._lean(signature), check_duplication=False)
+
+    def query(self, position: int) -> list[int]:
+        """The earlier names-set documents worth verifying against the one at ``position``."""
+        signature = self._signatures.get(position)
+        if signature is None:
+            return []
+        others = sorted(other for other in self._lsh.query(self._index._lean(signature)) if other < position)
+        if len(others) <= NAMES_CANDIDATES_PER_LANGUAGE:
+            return others
+        agreement = (np.stack([self._signatures[o] for o in others]) == signature).sum(axis=1).tolist()
+        best: dict[Hashable, list[tuple[int, int]]] = {}
+        for other, agree in zip(others, agreement):
+            best.setdefault(self._index._language(other), []).append((-agree, other))
+        return [other for ranked in best.values() for _, other in sorted(ranked)[:NAMES_CANDIDATES_PER_LANGUAGE]]
 
 
 class RareAnchorIndex:

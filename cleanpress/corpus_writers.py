@@ -6,6 +6,8 @@
 * ``txt`` (``corpus/``): one UTF-8 file per document, named by its id (:func:`file_name`);
 * standard output (``-o -``): JSON Lines, one kept document a line, nothing else.
 
+:func:`read_corpus` reads any of them back (the report uses it), whatever the format.
+
 Each writer gets the records one at a time and holds none of them: Parquet spools them to a
 JSON Lines file first, then reads it twice (the metadata columns and their types, then the rows
 in batches), so memory holds one batch.
@@ -16,10 +18,10 @@ import gzip
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import xxhash
 
@@ -207,3 +209,35 @@ def corpus_writer(folder: Path, output_format: str) -> tuple[str, CorpusWriter]:
     if output_format == "txt":
         return "corpus", TxtWriter(folder / "corpus")
     raise ValueError(f"unknown output format {output_format!r}")
+
+
+def read_corpus(folder: Path, output_format: str, ids: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
+    """The kept records a run wrote into ``folder`` in ``output_format``, in the order written.
+
+    ``txt`` keeps the text alone: a record is then ``{"id", "text"}``, its id found among ``ids``
+    (the run's document ids in input order, as ``sources.jsonl`` lists them) by its file name; a
+    file whose name matches none of them comes last, under the id its name decodes to.
+    """
+    if output_format in ("jsonl", "jsonl.gz"):
+        path = folder / f"corpus.{output_format}"
+        opener = gzip.open if output_format == "jsonl.gz" else open
+        if path.exists():
+            with opener(path, "rt", encoding="utf-8") as stream:
+                yield from (json.loads(line) for line in stream if line.strip())
+    elif output_format == "parquet":
+        if (folder / "corpus.parquet").exists():
+            import pyarrow.parquet as pq
+
+            for batch in pq.ParquetFile(folder / "corpus.parquet").iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                yield from ({k: v for k, v in row.items() if v is not None} for row in batch.to_pylist())
+    elif output_format == "txt":
+        corpus = folder / "corpus"
+        files = {path.name: path for path in corpus.iterdir()} if corpus.is_dir() else {}
+        for doc_id in ids:
+            path = files.pop(file_name(doc_id), None)
+            if path is not None:
+                yield {"id": doc_id, "text": path.read_text(encoding="utf-8")}
+        for name in sorted(files):
+            yield {"id": unquote(name.removesuffix(".txt")), "text": files[name].read_text(encoding="utf-8")}
+    else:
+        raise ValueError(f"unknown output format {output_format!r}")

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import regex
 
 from .anchors import anchor_sequence
+from .corpus_writers import read_corpus
 
 MAX_TEXTS = 2000
 _WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")  # the words near-duplicate shingles are made of
@@ -130,8 +131,9 @@ def collect(folder: str | os.PathLike[str], max_texts: int = MAX_TEXTS) -> dict[
     docs: list[list[Any]] = []  # id, status, site, lang, characters, lines stripped, repairs
     texts: dict[str, dict[str, Any]] = {}
     site_lines: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-    for status, name in (("kept", "corpus"), ("dropped", "dropped")):
-        for record in _jsonl(folder / f"{name}.jsonl"):
+    kept = read_corpus(folder, config.get("output_format", "jsonl"), sources)
+    for status, records in (("kept", kept), ("dropped", _jsonl(folder / "dropped.jsonl"))):
+        for record in records:
             doc_id, text = record["id"], record.get("text", "")
             site = site_of(record, sources.get(doc_id))
             lines = removed.get(doc_id, [])

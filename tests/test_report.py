@@ -98,6 +98,21 @@ def test_report_lists_every_document_and_explains_the_seeds_cluster(runs):
             assert set(anchor_sequence("a " + text[start:end])) & set(pair["anchors"]), text[start:end]
 
 
+@pytest.mark.parametrize("output_format", ["jsonl.gz", "parquet", "txt"])
+def test_the_report_reads_the_kept_texts_in_every_output_format(runs, tmp_path, output_format):
+    out = tmp_path / "out"
+    assert run_cli("clean", SEEDS, "-o", out, "-q", "--output-format", output_format, "--report").exit_code == 0
+    _, data = parsed(out / "report.html")
+    _, as_jsonl = parsed(runs["seeds_html"])
+    if output_format == "txt":  # text files keep the text alone: the language is not known
+        assert {doc[3] for doc in data["docs"] if doc[1] == "kept"} == {"und"}
+        data["docs"] = [doc[:3] + doc[4:] for doc in data["docs"]]
+        as_jsonl["docs"] = [doc[:3] + doc[4:] for doc in as_jsonl["docs"]]
+    assert data["docs"] == as_jsonl["docs"]  # every document, with its length, lines stripped and repairs
+    assert {i: t["text"] for i, t in data["texts"].items()} == {i: t["text"] for i, t in as_jsonl["texts"].items()}
+    assert data["clusters"] == as_jsonl["clusters"]  # the shared passages are found in the kept text too
+
+
 def test_stripped_lines_go_back_where_they_stood(runs):
     _, data = parsed(runs["seeds_html"])
     removed = {r["id"]: r["lines"] for r in read_jsonl(runs["seeds"] / "removed.jsonl")}

@@ -37,7 +37,7 @@ copyright and reuse notices up to 40), so that an article sentence containing "s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import regex
 
@@ -278,6 +278,35 @@ def _normalise_for_cues(text: str) -> str:
 _CUE_PATTERNS: dict[str, regex.Pattern[str]] = {
     category: _cue_pattern(cues) for category, cues in CUE_WORDS.items()
 }
+_WORD_RUN = regex.compile(r"\w+")
+
+
+def _cue_openings(cues: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...], bool]:
+    """What a line's words must hold for any cue to match: the exact first word run of a cue,
+    or the stem that starts one (``reklam*``); ``True`` last when a cue starts with no word."""
+    exact: set[str] = set()
+    stems: list[str] = []
+    for cue in cues:
+        text = _normalise_for_cues(cue.rstrip("*"))
+        first = _WORD_RUN.match(text)
+        if first is None:
+            return frozenset(), (), True
+        if cue.endswith("*") and first.group() == text:
+            stems.append(first.group())
+        else:
+            exact.add(first.group())
+    return frozenset(exact), tuple(stems), False
+
+
+# A cue pattern can only match where a word run starts with its first run (its look-behind
+# rules out a start inside a word), so a line without one (most lines) skips every pattern.
+_CUE_FIRST_WORDS, _CUE_STEMS, _CUE_ANYWHERE = _cue_openings(cue for cues in CUE_WORDS.values() for cue in cues)
+
+
+def _may_hold_cue(cue_text: str) -> bool:
+    if _CUE_ANYWHERE:
+        return True
+    return any(word in _CUE_FIRST_WORDS or word.startswith(_CUE_STEMS) for word in _WORD_RUN.findall(cue_text))
 
 
 @dataclass(slots=True)
@@ -518,7 +547,7 @@ def _has_markup(line: str, small: bool) -> bool:
 
 
 def _cue_share(cue_text: str, words: int) -> dict[str, float]:
-    if not cue_text:
+    if not cue_text or not _may_hold_cue(cue_text):
         return {}
     shares = {}
     for category, pattern in _CUE_PATTERNS.items():

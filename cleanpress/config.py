@@ -48,7 +48,7 @@ class CleanConfig:
     # Near duplicates: MinHash LSH over word n-grams
     num_perm: int = 128  #: MinHash permutations
     ngram: int = 5  #: words per shingle
-    near_threshold: float = 0.7  #: estimated Jaccard similarity at which two documents are near duplicates
+    near_threshold: float = 0.7  #: Jaccard similarity of word n-gram sets at which two documents are near duplicates
     seed: int = 1  #: MinHash seed; fixed so runs are reproducible
     # Translated duplicates: IDF-weighted overlap of translation anchors
     translated: bool = True  #: look for translated duplicates

@@ -4,8 +4,10 @@ The index is the one part of the pipeline held centrally: it receives the :class
 of every document (no text), and after the last one, :meth:`DuplicateIndex.resolve` decides.
 
 1. **Exact**: equal normalised-text hashes.
-2. **Near**: candidates from ``datasketch`` MinHash LSH over word n-grams, kept when the
-   estimated Jaccard similarity of the signatures reaches ``near_threshold``.
+2. **Near**: candidates from ``datasketch`` MinHash LSH over word n-grams, queried below
+   ``near_threshold``, kept when the exact Jaccard similarity of the two shingle sets (read back
+   from a :class:`~cleanpress.shingle_store.ShingleStore` on disk) reaches it; documents of an
+   earlier run, whose shingles are not stored, are compared by their signatures' estimate.
 3. **Translated**: only between documents in different languages or scripts. Candidates come
    from a second MinHash LSH over translation anchors at a low threshold (recall first); each is
    verified by the exact IDF-weighted Jaccard overlap of the two anchor sets, where an anchor's
@@ -28,6 +30,7 @@ joined the cluster only through a third document names that document as ``via``.
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Iterable, Optional
@@ -37,12 +40,18 @@ from datasketch import LeanMinHash, MinHashLSH
 
 from .config import CleanConfig
 from .fingerprint import Fingerprint, anchor_hash, hash_minhash
+from .shingle_store import ShingleStore
 
 KINDS = ("exact", "near", "translated")  # strongest first
 SHOWN_ANCHORS = 20  # shared anchors listed in a translated decision
 SIGNATURE_SCHEME = _SCHEME = "affine32"  # datasketch's default permutation scheme, used by fingerprint.minhash
 CANDIDATE_BLOCK = 2048  # query documents whose translation candidates are held at once
 NEAR_CANDIDATE_FACTOR = 0.8  # near-duplicate LSH threshold, relative to near_threshold
+# Every near candidate is verified exactly, so a false candidate costs one disk read while a
+# missed one is a duplicate left in the corpus: weigh misses four times. At the default 0.7,
+# datasketch then picks 25 bands of 5 rows: a pair at true Jaccard 0.70 becomes a candidate with
+# probability 0.99 (0.93 with equal weights), one at 0.30 with 0.06.
+NEAR_LSH_WEIGHTS = (0.2, 0.8)
 # Fallback candidates (RareAnchorIndex). An anchor in more documents than this carries no evidence
 # of translation: a translation group has one document per language (14 in translated-ntrex, 40
 # or so for the most translated news), so 50 is above any such group plus its follow-ups, and a
@@ -135,15 +144,16 @@ class DuplicateIndex:
     [(1, 'exact')]
     """
 
-    def __init__(self, config: CleanConfig) -> None:
+    def __init__(self, config: CleanConfig, *, spool_dir: str | os.PathLike[str] | None = None) -> None:
         self.config = config
         self._fingerprints: list[Fingerprint] = []
+        self._shingles = ShingleStore(spool_dir)  # exact near-duplicate scores, text-free, on disk
         self._indexed: set[int] = set()  # positions of documents from a persistent index
         self._first_with_hash: dict[bytes, int] = {}
         self._links: list[_Link] = []
         # LSH finds pairs near its threshold only about half the time; asking it for a lower
         # one and verifying every candidate at the real threshold keeps recall high.
-        self._near_lsh = _lsh_index(config.near_threshold * NEAR_CANDIDATE_FACTOR, config.num_perm)
+        self._near_lsh = _lsh_index(config.near_threshold * NEAR_CANDIDATE_FACTOR, config.num_perm, NEAR_LSH_WEIGHTS)
         self._anchor_df: Counter[int] = Counter()
         self._weights: dict[int, float] = {}
         self._chance: dict[int, float] = {}  # fallback documents' chance containment, by order
@@ -162,6 +172,8 @@ class DuplicateIndex:
         for name in fp.anchor_names:
             self.vocabulary.setdefault(anchor_hash(name), name)
         fp.anchor_names = ()  # the vocabulary has them; the index keeps hashes only
+        self._shingles.append(fp.shingles)
+        fp.shingles = None  # on disk now: memory grows with signatures, not with text
         self._fingerprints.append(fp)
         twin = self._first_with_hash.setdefault(fp.exact, position)
         if twin != position:
@@ -182,6 +194,18 @@ class DuplicateIndex:
         dropped = {decision.order for decision in decisions}
         return [fp for p, fp in enumerate(self._fingerprints) if p not in self._indexed and fp.order not in dropped]
 
+    def near_score(self, first: int, second: int) -> float:
+        """Jaccard similarity of two indexed documents' shingle sets: exact from the shingle store,
+        estimated from the signatures when one of them came from an earlier run's index."""
+        exact = self._shingles.jaccard(first, second)
+        if exact is not None:
+            return round(exact, 6)
+        return estimated_jaccard(self._fingerprints[first].near, self._fingerprints[second].near)
+
+    def close(self) -> None:
+        """Remove the shingle store's temporary file (also done when the index is collected)."""
+        self._shingles.close()
+
     def _lean(self, hashvalues: np.ndarray) -> LeanMinHash:
         return LeanMinHash(seed=self.config.seed, hashvalues=hashvalues, scheme=_SCHEME)
 
@@ -201,7 +225,7 @@ class DuplicateIndex:
             for other in self._near_lsh.query(self._lean(fp.near)):
                 if other < position:
                     self.candidates["near"] += 1
-                    score = estimated_jaccard(fp.near, self._fingerprints[other].near)
+                    score = self.near_score(other, position)
                     if score >= threshold:
                         yield _Link(other, position, "near", score)
 
@@ -412,7 +436,7 @@ class DuplicateIndex:
         """Name the kept twin and the direct match to it; fall back to the link that joined."""
         fp, kept = self._fingerprints[position], self._fingerprints[keeper]
         in_index = keeper in self._indexed
-        direct = self._direct_match(fp, kept)
+        direct = self._direct_match(position, keeper)
         if direct is not None:
             kind, score = direct
             return Decision(fp.id, fp.order, kept.id, kind, score, anchors=self._anchors_if(kind, fp, kept), in_index=in_index)
@@ -424,10 +448,11 @@ class DuplicateIndex:
     def _anchors_if(self, kind: str, a: Fingerprint, b: Fingerprint) -> tuple[str, ...]:
         return self.shared_anchors(a, b) if kind == "translated" else ()
 
-    def _direct_match(self, fp: Fingerprint, kept: Fingerprint) -> tuple[str, float] | None:
+    def _direct_match(self, position: int, keeper: int) -> tuple[str, float] | None:
+        fp, kept = self._fingerprints[position], self._fingerprints[keeper]
         if fp.exact == kept.exact:
             return "exact", 1.0
-        near = estimated_jaccard(fp.near, kept.near)
+        near = self.near_score(position, keeper)
         if near >= self.config.near_threshold:
             return "near", near
         if self.config.translated and (fp.lang != kept.lang or fp.script != kept.script):
@@ -539,11 +564,12 @@ class RareAnchorIndex:
         return [other for ranked in best.values() for _, other in sorted(ranked)[:FALLBACK_CANDIDATES_PER_LANGUAGE]]
 
 
-def _lsh_index(threshold: float, num_perm: int) -> MinHashLSH:
-    """datasketch's LSH tuned for ``threshold``; at very high thresholds its optimiser picks one
-    band, which it refuses, so two bands are used (candidates are verified anyway)."""
+def _lsh_index(threshold: float, num_perm: int, weights: tuple[float, float] = (0.5, 0.5)) -> MinHashLSH:
+    """datasketch's LSH tuned for ``threshold`` (``weights``: of false positives and false
+    negatives); at very high thresholds its optimiser picks one band, which it refuses, so two
+    bands are used (candidates are verified anyway)."""
     try:
-        return MinHashLSH(threshold=threshold, num_perm=num_perm)
+        return MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
     except ValueError:
         return MinHashLSH(num_perm=num_perm, params=(2, num_perm // 2))
 

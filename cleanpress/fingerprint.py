@@ -54,6 +54,7 @@ class Fingerprint:
     anchor_signature: np.ndarray | None  # MinHash of the anchors, None when too few
     fallback: bool = False  # anchors are every word's key: capitals do not tell names here
     anchor_names: tuple[str, ...] = ()  # the anchor strings, dropped once the index has read them
+    shingles: np.ndarray | None = None  # sorted unique uint32 shingle hashes, moved to disk by the index
 
 
 def words(text: str) -> list[str]:
@@ -87,6 +88,15 @@ def shingles(tokens: list[str], n: int) -> list[bytes]:
     if len(tokens) <= n:
         return [" ".join(tokens).encode("utf-8")] if tokens else []
     return [" ".join(tokens[i : i + n]).encode("utf-8") for i in range(len(tokens) - n + 1)]
+
+
+def shingle_hashes(items: list[bytes]) -> np.ndarray:
+    """Sorted unique 32-bit hashes of shingles, the hashes :func:`minhash` applies its permutations to.
+
+    >>> shingle_hashes([b"a b", b"b c", b"a b"]).tolist() == sorted({xxhash.xxh32_intdigest(b"a b"), xxhash.xxh32_intdigest(b"b c")})
+    True
+    """
+    return np.unique(np.fromiter(map(xxhash.xxh32_intdigest, items), dtype=np.uint32, count=len(items)))
 
 
 @lru_cache(maxsize=8)
@@ -182,7 +192,11 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
     True
     """
     tokens = words(doc.text)
-    near = minhash(shingles(tokens, config.ngram), config.num_perm, config.seed).hashvalues
+    hashed = shingle_hashes(shingles(tokens, config.ngram))
+    # the same values minhash() gives for the shingles themselves, without hashing them twice
+    near = hash_minhash(hashed.astype(np.uint64), config.num_perm, config.seed)
+    if near is None:
+        near = minhash([], config.num_perm, config.seed).hashvalues
     # a translation's names and numbers show in its first pages; a book-length text costs no more
     head = doc.text[:ANCHOR_TEXT_CHARS]
     anchors, fallback = document_anchors(head, doc.lang, features) if config.translated else (set(), False)
@@ -201,4 +215,5 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
         anchor_signature=anchor_signature,
         fallback=fallback,
         anchor_names=tuple(sorted(anchors)),
+        shingles=hashed,
     )

@@ -125,7 +125,24 @@ def process(
     earlier run are dropped, and this run's kept fingerprints are staged in it (the caller
     commits them once the output is safe)."""
     config = config or CleanConfig()
-    index = DuplicateIndex(config)
+    index = DuplicateIndex(config, spool_dir=spool_dir)
+    try:
+        yield from _process(items, config, index, spool_dir=spool_dir, progress=progress,
+                            line_frequencies=line_frequencies, persistent=persistent)
+    finally:
+        index.close()
+
+
+def _process(
+    items: Iterable[Item],
+    config: CleanConfig,
+    index: DuplicateIndex,
+    *,
+    spool_dir: str | os.PathLike[str] | None,
+    progress: ProgressCallback | None,
+    line_frequencies: LineFrequencies | None,
+    persistent: PersistentIndex | None,
+) -> Iterator[Outcome]:
     if persistent is not None:
         index.vocabulary.update(persistent.anchor_names())
         for indexed in persistent.fingerprints():

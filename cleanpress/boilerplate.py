@@ -281,32 +281,40 @@ _CUE_PATTERNS: dict[str, regex.Pattern[str]] = {
 _WORD_RUN = regex.compile(r"\w+")
 
 
-def _cue_openings(cues: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...], bool]:
-    """What a line's words must hold for any cue to match: the exact first word run of a cue,
-    or the stem that starts one (``reklam*``); ``True`` last when a cue starts with no word."""
-    exact: set[str] = set()
+def _cue_requirements(cues: Iterable[str]) -> tuple[dict[str, list[frozenset[str]]], tuple[str, ...], bool]:
+    """What a line's word runs must hold for a cue to match, indexed by the cue's first run: every
+    run of the cue but a stemmed last one (``ən çox oxunan*`` needs ``ən`` and ``çox``); the stems
+    of one-run stemmed cues (``reklam*``) separately; ``True`` last when a cue starts with no word."""
+    index: dict[str, list[frozenset[str]]] = {}
     stems: list[str] = []
     for cue in cues:
         text = _normalise_for_cues(cue.rstrip("*"))
-        first = _WORD_RUN.match(text)
-        if first is None:
-            return frozenset(), (), True
-        if cue.endswith("*") and first.group() == text:
-            stems.append(first.group())
-        else:
-            exact.add(first.group())
-    return frozenset(exact), tuple(stems), False
+        runs = _WORD_RUN.findall(text)
+        if not runs or not text.startswith(runs[0]):
+            return {}, (), True
+        if cue.endswith("*") and text.endswith(runs[-1]):
+            if len(runs) == 1:
+                stems.append(runs[0])
+                continue
+            runs = runs[:-1]  # the stemmed run may go on: it need not stand alone
+        index.setdefault(runs[0], []).append(frozenset(runs))
+    return index, tuple(stems), False
 
 
-# A cue pattern can only match where a word run starts with its first run (its look-behind
-# rules out a start inside a word), so a line without one (most lines) skips every pattern.
-_CUE_FIRST_WORDS, _CUE_STEMS, _CUE_ANYWHERE = _cue_openings(cue for cues in CUE_WORDS.values() for cue in cues)
+# A cue pattern matches only where a word run starts with its first run (its look-behind rules
+# out a start inside a word) and the line holds its other runs, so a line without them (most
+# lines) skips every pattern.
+_CUE_INDEX, _CUE_STEMS, _CUE_ANYWHERE = _cue_requirements(cue for cues in CUE_WORDS.values() for cue in cues)
 
 
 def _may_hold_cue(cue_text: str) -> bool:
     if _CUE_ANYWHERE:
         return True
-    return any(word in _CUE_FIRST_WORDS or word.startswith(_CUE_STEMS) for word in _WORD_RUN.findall(cue_text))
+    runs = set(_WORD_RUN.findall(cue_text))
+    for run in runs:
+        if run.startswith(_CUE_STEMS) or any(needed <= runs for needed in _CUE_INDEX.get(run, ())):
+            return True
+    return False
 
 
 @dataclass(slots=True)
@@ -515,6 +523,10 @@ def _features(
     words = len(_WORD.findall(line))
     small = len(line) <= PATTERN_CHARS
     cue_text = _normalise_for_cues(line) if words <= NOTICE_WORDS and small else ""
+    # Cheap tests first: every date, phone and counter pattern needs a digit, an e-mail an "@"
+    # (or Cloudflare's "[email"); without one the slower search cannot match.
+    has_digit = _DIGIT.search(line) is not None
+    may_be_email = "@" in line or "[email" in line
     return LineFeatures(
         index=index,
         text=line,
@@ -524,15 +536,15 @@ def _features(
         sentence_like=bool(_SENTENCE_END.search(line[-8:])),
         sentences=len(_SENTENCE_MARK.findall(line)),
         junk_chars=sum(map(line.count, _JUNK_CHARS)),
-        digits=len(_DIGIT.findall(line)),
+        digits=len(_DIGIT.findall(line)) if has_digit else 0,
         cue_share=_cue_share(cue_text, words),
         repeats=repeats,
         has_url=small and bool(_URL.search(line)),
-        has_email=small and bool(_EMAIL.search(line)),
-        has_phone=small and bool(_PHONE.search(line)),
-        has_digit=_DIGIT.search(line) is not None,
+        has_email=small and may_be_email and bool(_EMAIL.search(line)),
+        has_phone=small and has_digit and bool(_PHONE.search(line)),
+        has_digit=has_digit,
         label_value=small and bool(_LABEL_VALUE.match(line)),
-        stamp=small and words <= SHORT_WORDS and _is_stamp(line),
+        stamp=small and has_digit and words <= SHORT_WORDS and _is_stamp(line),
         site_domain=bool(domains & site_domains),
         foreign_domain=bool(domains - site_domains),
         markup=_has_markup(line, small),

@@ -54,6 +54,7 @@ UNDECODABLE_REASONS = ("binary or undecodable file", "not valid UTF-8")
 UNICODE_ENCODINGS = frozenset({"utf-8", "utf-16", "utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be"})
 #: Documents listed per check in every format (the counts are always complete).
 LISTED_DOCUMENTS = 50
+EXAMPLE_CHARS = 60  # characters of a removed line quoted as an example
 #: Settings a configuration file or the command line may give besides thresholds.
 READ_SETTINGS = ("text_field", "id_field", "workers", "batch_size", "line_frequency", "max_document_bytes")
 
@@ -215,7 +216,11 @@ class Findings:
     chars: int = 0
     lang: str | None = None
     lines: int = 0  # non-blank lines
-    removed: list[tuple[int, str, str]] = field(default_factory=list)  # (line, rule, text) the stripper would remove
+    # Counts and one example, not the removed lines themselves: findings are held for the whole
+    # corpus, so each must stay small whatever the document's length.
+    removed: int = 0  # non-blank lines the stripper would remove
+    removed_rules: dict[str, int] = field(default_factory=dict)  # rule -> lines it would remove
+    first_removed: tuple[int, str] | None = None  # line number and start of the first removed line
     damage: dict[str, int] = field(default_factory=dict)  # kind -> count
     missing_fields: list[str] = field(default_factory=list)
     duplicate: dict[str, Any] | None = None  # the Decision record of a dropped duplicate
@@ -268,11 +273,14 @@ def measure_document(outcome: Outcome, config: CleanConfig, require_field: tuple
     assert doc is not None
     result = strip(doc.text, lang=doc.lang, min_repeat=config.min_repeat, mode="html" if doc.format == "html" else "text",
                    use_model=config.line_model, line_frequency=corpus_frequencies())
+    removed = [r for r in result.removed if r.text.strip()]
     return Findings(
         id=doc.id, source=doc.source, line=doc.source_line, status=outcome.status,
         chars=len(doc.text.strip()), lang=doc.lang,
         lines=sum(1 for line in doc.text.split("\n") if line.strip()),
-        removed=[(r.line, r.rule, r.text) for r in result.removed if r.text.strip()],
+        removed=len(removed),
+        removed_rules=dict(Counter(r.rule for r in removed)),
+        first_removed=(removed[0].line, removed[0].text[:EXAMPLE_CHARS]) if removed else None,
         damage=damage_of(doc),
         missing_fields=[name for name in require_field if _is_missing(doc, name)],
         duplicate=outcome.decision.to_record() if outcome.decision is not None else None,
@@ -429,16 +437,18 @@ def duplicate_check(findings: list[Findings], read: int, thresholds: Thresholds)
 
 def boilerplate_check(findings: list[Findings], thresholds: Thresholds) -> Check:
     lines = sum(f.lines for f in findings)
-    removed = sum(len(f.removed) for f in findings)
-    rules = Counter(rule for f in findings for _, rule, _ in f.removed)
-    with_chrome = sorted((f for f in findings if f.removed), key=lambda f: -len(f.removed))
+    removed = sum(f.removed for f in findings)
+    rules: Counter[str] = Counter()
+    for f in findings:
+        rules.update(f.removed_rules)
+    with_chrome = sorted((f for f in findings if f.removed), key=lambda f: -f.removed)
     return Check(
         "boilerplate", "non-blank lines the boilerplate stage would remove, over all non-blank lines",
         _rate(removed, lines), thresholds.max_boilerplate,
         details={"lines": lines, "removed": removed, "documents": len(with_chrome), "rules": dict(rules.most_common(10))},
-        offenders=[_offender(f, f"{f.id}: {len(f.removed)} of {f.lines} lines are boilerplate "
-                                f"({_top(Counter(rule for _, rule, _ in f.removed))}), e.g. line {f.removed[0][0]}: "
-                                f"{f.removed[0][2][:60]!r}") for f in with_chrome],
+        offenders=[_offender(f, f"{f.id}: {f.removed} of {f.lines} lines are boilerplate "
+                                f"({_top(Counter(f.removed_rules))}), e.g. line {f.first_removed[0]}: "
+                                f"{f.first_removed[1]!r}") for f in with_chrome if f.first_removed],
     )
 
 

@@ -59,7 +59,7 @@ _TOKEN = regex.compile(
 )
 # A token with the gap before it, so that one findall yields the whole sequence; every letter
 # or digit starts a token, everything else is gap.
-_GAPPED_TOKEN = regex.compile(r"([^\p{L}\d]*)(?:" + _TOKEN.pattern + ")")
+_GAPPED_TOKEN = regex.compile(r"\G([^\p{L}\d]*+)(?:" + _TOKEN.pattern + ")")  # \G, possessive: linear on text without tokens
 _SENTENCE_BREAK = regex.compile(r"[.!?…:;—–]")  # between two words: the second starts a sentence
 _OPENING_QUOTE = regex.compile(r"[«„“\"‘‚‹]\s*$")
 _GROUPED = regex.compile(r"^\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+")

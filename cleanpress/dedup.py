@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Iterable, Optional
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
 
+from .bands import BandIndex
 from .config import CleanConfig
 from .fingerprint import Fingerprint, anchor_hash, hash_minhash
 from .shingle_store import ShingleStore
@@ -153,7 +153,8 @@ class DuplicateIndex:
         self._links: list[_Link] = []
         # LSH finds pairs near its threshold only about half the time; asking it for a lower
         # one and verifying every candidate at the real threshold keeps recall high.
-        self._near_lsh = _lsh_index(config.near_threshold * NEAR_CANDIDATE_FACTOR, config.num_perm, NEAR_LSH_WEIGHTS)
+        # datasketch's banding in flat arrays (cleanpress.bands): about 0.6 KB a document, not 7
+        self._near_lsh = BandIndex(config.near_threshold * NEAR_CANDIDATE_FACTOR, config.num_perm, NEAR_LSH_WEIGHTS)
         self._anchor_df: Counter[int] = Counter()
         self._weights: dict[int, float] = {}
         self._chance: dict[int, float] = {}  # fallback documents' chance containment, by order
@@ -179,7 +180,7 @@ class DuplicateIndex:
         if twin != position:
             self._links.append(_Link(twin, position, "exact", 1.0))
             return
-        self._near_lsh.insert(position, self._lean(fp.near), check_duplication=False)
+        self._near_lsh.insert(position, fp.near)
         if fp.anchor_signature is not None:
             self._anchor_df.update(fp.anchors.tolist())
 
@@ -206,9 +207,6 @@ class DuplicateIndex:
         """Remove the shingle store's temporary file (also done when the index is collected)."""
         self._shingles.close()
 
-    def _lean(self, hashvalues: np.ndarray) -> LeanMinHash:
-        return LeanMinHash(seed=self.config.seed, hashvalues=hashvalues, scheme=_SCHEME)
-
     def resolve(self) -> list[Decision]:
         """Decide, for every indexed document, whether it is dropped and as a duplicate of what."""
         self._weights = self._anchor_weights()
@@ -222,7 +220,7 @@ class DuplicateIndex:
         for position, fp in enumerate(self._fingerprints):
             if self._first_with_hash[fp.exact] != position:
                 continue
-            for other in self._near_lsh.query(self._lean(fp.near)):
+            for other in sorted(self._near_lsh.query(fp.near)):
                 if other < position:
                     self.candidates["near"] += 1
                     score = self.near_score(other, position)
@@ -480,21 +478,21 @@ class RareNamesLSH:
         config = index.config
         documents = sum(1 for fp in index._fingerprints if fp.anchor_signature is not None)
         self.max_df = max(COMMON_ANCHOR_MIN_DF, int(COMMON_ANCHOR_SHARE * documents))
-        self._lsh = _lsh_index(config.candidate_threshold, config.num_perm)
+        self._lsh = BandIndex(config.candidate_threshold, config.num_perm)
         self._signatures: dict[int, np.ndarray] = {}
         for position in positions:
             anchors = index._fingerprints[position].anchors
             signature = hash_minhash(anchors[index._df_of(anchors) <= self.max_df], config.num_perm, config.seed)
             if signature is not None:
                 self._signatures[position] = signature
-                self._lsh.insert(position, index._lean(signature), check_duplication=False)
+                self._lsh.insert(position, signature)
 
     def query(self, position: int) -> list[int]:
         """The earlier names-set documents worth verifying against the one at ``position``."""
         signature = self._signatures.get(position)
         if signature is None:
             return []
-        others = sorted(other for other in self._lsh.query(self._index._lean(signature)) if other < position)
+        others = sorted(other for other in self._lsh.query(signature) if other < position)
         if len(others) <= NAMES_CANDIDATES_PER_LANGUAGE:
             return others
         agreement = (np.stack([self._signatures[o] for o in others]) == signature).sum(axis=1).tolist()
@@ -562,16 +560,6 @@ class RareAnchorIndex:
             if other_language != language:
                 best.setdefault(other_language, []).append((-(weight / total - chance) / (1.0 - chance), other))
         return [other for ranked in best.values() for _, other in sorted(ranked)[:FALLBACK_CANDIDATES_PER_LANGUAGE]]
-
-
-def _lsh_index(threshold: float, num_perm: int, weights: tuple[float, float] = (0.5, 0.5)) -> MinHashLSH:
-    """datasketch's LSH tuned for ``threshold`` (``weights``: of false positives and false
-    negatives); at very high thresholds its optimiser picks one band, which it refuses, so two
-    bands are used (candidates are verified anyway)."""
-    try:
-        return MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
-    except ValueError:
-        return MinHashLSH(num_perm=num_perm, params=(2, num_perm // 2))
 
 
 def _strength(link: _Link) -> tuple[int, float]:

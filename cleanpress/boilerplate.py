@@ -37,7 +37,7 @@ copyright and reuse notices up to 40), so that an article sentence containing "s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import regex
 
@@ -421,9 +421,18 @@ def strip(
 
     table = line_table(lines, min_repeat=min_repeat, line_frequency=line_frequency)
     model = model or default_model()
-    decisions: list[str | None] = [None] * len(lines)
+    return _assemble(lines, *model_decisions(table, model.probability(table.matrix), model.threshold))
+
+
+def model_decisions(
+    table: LineTable, probabilities: Sequence[float], threshold: float
+) -> tuple[list[str | None], dict[int, float]]:
+    """How the rules and the model's probabilities (one per non-blank line) combine into the
+    decision of every line, and the score of each line the model removed. Separate from
+    :func:`strip` so that training can score many thresholds without rebuilding the table."""
+    decisions: list[str | None] = [None] * len(table.features)
     scores: dict[int, float] = {}
-    for index, probability in zip(table.indices, model.probability(table.matrix)):
+    for index, probability in zip(table.indices, probabilities):
         rule = table.rules[index]
         if rule in SELF_EVIDENT_RULES:
             decisions[index] = rule
@@ -431,14 +440,14 @@ def strip(
             decisions[index] = table.decisions[index]
         # The headline and the signature are kept by the rules: the model was trained on gold
         # texts that start at the body and stop before the byline, this tool keeps them.
-        elif probability < model.threshold and not table.kept_as_context(index):
+        elif probability < threshold and not table.kept_as_context(index):
             named = table.decisions[index] or rule
             decisions[index] = named if named and named != POSITIONAL else MODEL_RULE
             scores[index] = round(float(probability), 3)
     if all(decisions[i] for i in table.indices):  # never strip a page to nothing on the model's word alone
         decisions = _without_model(table)
     _mark_duplicates(table.features, decisions)
-    return _assemble(lines, decisions, scores)
+    return decisions, scores
 
 
 def _without_model(table: LineTable) -> list[str | None]:

@@ -88,6 +88,8 @@ def clean(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
     index: Optional[str] = typer.Option(None, "--index", help="Persistent index (a SQLite file, created if new, or redis://host:port/db): drop duplicates of documents earlier runs kept, then add this run's kept documents."),
     html_report: bool = typer.Option(False, "--report", help="Also write OUTPUT/report.html (see cleanpress report)."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine's processes) or dask (a Dask cluster; pip install 'cleanpress[dask]'): the same output."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (tcp://host:8786); none: a local cluster of --workers processes."),
 ) -> None:
     """Clean INPUTS and write the corpus and its manifests into the output folder (or the corpus to standard output).
 
@@ -103,10 +105,19 @@ def clean(
     except ConfigFileError as error:
         _fail(str(error))
     manifests = output if output != "-" else manifest_dir
+    if engine not in ("local", "dask"):
+        _fail(f"--engine must be local or dask, got {engine!r}")
+    if engine == "dask" and index is not None:
+        _fail("--engine dask does not take --index: use the local engine for incremental runs")
+    if scheduler is not None and engine != "dask":
+        _fail("--scheduler needs --engine dask")
     try:
         warn = _SkipWarnings()
         with _progress(quiet) as advance:
-            result = run(inputs, output, config, force=force, progress=advance, on_skip=warn, index=index, manifest_dir=manifest_dir)
+            result = run(inputs, output, config, force=force, progress=advance, on_skip=warn, index=index, manifest_dir=manifest_dir,
+                         engine=engine, scheduler=scheduler)
+    except ImportError as error:  # the dask extra is missing
+        _fail(str(error))
     except (InputError, OutputExistsError, OutputChoiceError, PersistentIndexError) as error:
         _fail(str(error))
     except BrokenPipeError:  # -o - into `head` and the like: the reader stopped; end as SIGPIPE would, quietly

@@ -33,11 +33,11 @@ import math
 import os
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable, Hashable, Iterable, Optional
+from typing import Any, Callable, Hashable, Iterable, Iterator, Optional
 
 import numpy as np
 
-from .bands import BandIndex
+from .bands import BandIndex, band_parameters
 from .config import CleanConfig
 from .fingerprint import Fingerprint, anchor_hash, hash_minhash
 from .shingle_store import ShingleStore
@@ -144,8 +144,13 @@ class DuplicateIndex:
     [(1, 'exact')]
     """
 
-    def __init__(self, config: CleanConfig, *, spool_dir: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, config: CleanConfig, *, spool_dir: str | os.PathLike[str] | None = None, near_lsh: bool = True
+    ) -> None:
         self.config = config
+        # near_lsh=False: near candidates come from elsewhere (the Dask engine's band shuffle) and
+        # are handed to resolve(); the index then holds no LSH tables
+        self._use_near_lsh = near_lsh
         self._fingerprints: list[Fingerprint] = []
         self._shingles = ShingleStore(spool_dir)  # exact near-duplicate scores, text-free, on disk
         self._indexed: set[int] = set()  # positions of documents from a persistent index
@@ -180,7 +185,8 @@ class DuplicateIndex:
         if twin != position:
             self._links.append(_Link(twin, position, "exact", 1.0))
             return
-        self._near_lsh.insert(position, fp.near)
+        if self._use_near_lsh:
+            self._near_lsh.insert(position, fp.near)
         if fp.anchor_signature is not None:
             self._anchor_df.update(fp.anchors.tolist())
 
@@ -207,25 +213,46 @@ class DuplicateIndex:
         """Remove the shingle store's temporary file (also done when the index is collected)."""
         self._shingles.close()
 
-    def resolve(self) -> list[Decision]:
-        """Decide, for every indexed document, whether it is dropped and as a duplicate of what."""
+    def is_representative(self, position: int) -> bool:
+        """Whether the document at ``position`` is the first with its exact hash: only those are
+        compared for near and translated duplicates (the others are linked as exact copies)."""
+        return self._first_with_hash[self._fingerprints[position].exact] == position
+
+    def position_of_order(self) -> dict[int, int]:
+        """Index position by document order, for candidates found outside the index."""
+        return {fp.order: p for p, fp in enumerate(self._fingerprints)}
+
+    def resolve(self, near_candidates: Iterable[tuple[int, int]] | None = None) -> list[Decision]:
+        """Decide, for every indexed document, whether it is dropped and as a duplicate of what.
+
+        ``near_candidates``: pairs of positions ``(a, b)``, ``a < b``, both representatives, that
+        share a band of the near-duplicate LSH (see :func:`near_bands`), found outside the index;
+        without them the index's own LSH finds the same pairs. Either way they are verified here."""
         self._weights = self._anchor_weights()
-        self._links.extend(self._near_links())
+        if near_candidates is None:
+            near_candidates = self._near_candidates()
+        self._links.extend(self._near_links(near_candidates))
         if self.config.translated:
             self._links.extend(self._translated_links())
         return self._decide(self._links)
 
-    def _near_links(self) -> Iterable[_Link]:
-        threshold = self.config.near_threshold
+    def _near_candidates(self) -> Iterator[tuple[int, int]]:
+        """Pairs ``(other, position)`` sharing an LSH band, by position, then other."""
+        if not self._use_near_lsh:
+            raise ValueError("this index has no near-duplicate LSH: give resolve() the near candidates")
         for position, fp in enumerate(self._fingerprints):
-            if self._first_with_hash[fp.exact] != position:
-                continue
-            for other in sorted(self._near_lsh.query(fp.near)):
-                if other < position:
-                    self.candidates["near"] += 1
-                    score = self.near_score(other, position)
-                    if score >= threshold:
-                        yield _Link(other, position, "near", score)
+            if self.is_representative(position):
+                for other in sorted(o for o in self._near_lsh.query(fp.near) if o < position):
+                    yield other, position
+
+    def _near_links(self, candidates: Iterable[tuple[int, int]]) -> Iterable[_Link]:
+        """The candidates whose shingle sets agree at least ``near_threshold``, in candidate order."""
+        threshold = self.config.near_threshold
+        for other, position in candidates:
+            self.candidates["near"] += 1
+            score = self.near_score(other, position)
+            if score >= threshold:
+                yield _Link(other, position, "near", score)
 
     # ------------------------------------------------------------------------ translated duplicates
 
@@ -560,6 +587,25 @@ class RareAnchorIndex:
             if other_language != language:
                 best.setdefault(other_language, []).append((-(weight / total - chance) / (1.0 - chance), other))
         return [other for ranked in best.values() for _, other in sorted(ranked)[:FALLBACK_CANDIDATES_PER_LANGUAGE]]
+
+
+def near_bands(config: CleanConfig) -> list[tuple[int, int]]:
+    """The ``(start, end)`` signature slices of the near-duplicate LSH: two documents are near
+    candidates when any one slice is equal in both. The same bands as the index's own LSH."""
+    bands, rows = band_parameters(config.near_threshold * NEAR_CANDIDATE_FACTOR, config.num_perm, NEAR_LSH_WEIGHTS)
+    return [(band * rows, (band + 1) * rows) for band in range(bands)]
+
+
+def band_keys(signature: np.ndarray, bands: list[tuple[int, int]]) -> list[bytes]:
+    """One key per band: the band number and the band's hash values (below 2**32, so stored in 4
+    bytes each), exactly as equal as the LSH's own keys, for grouping elsewhere.
+
+    >>> keys = band_keys(np.arange(8, dtype=np.uint64), [(0, 4), (4, 8)])
+    >>> len(keys), len(keys[0])
+    (2, 18)
+    """
+    values = signature.astype(np.uint32)
+    return [band.to_bytes(2, "big") + values[start:end].tobytes() for band, (start, end) in enumerate(bands)]
 
 
 def _strength(link: _Link) -> tuple[int, float]:

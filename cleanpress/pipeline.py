@@ -40,6 +40,7 @@ from .writers import open_output
 
 ProgressCallback = Callable[[int], None]
 EXECUTION_SETTINGS = ("workers", "batch_size")
+ENGINES = ("local", "dask")
 
 
 @dataclass(slots=True)
@@ -251,6 +252,9 @@ def run(
     on_skip: Callable[[Skipped], None] | None = None,
     index: str | os.PathLike[str] | None = None,
     manifest_dir: str | os.PathLike[str] | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    client: Any = None,
 ) -> RunResult:
     """Read ``inputs``, clean them and write the corpus and its manifests into ``output``.
 
@@ -260,11 +264,23 @@ def run(
     dropped, and the kept ones are added to the index after the output folder is in place.
     ``output`` ``-`` streams the kept documents to standard output as JSON Lines; the manifests
     then go to ``manifest_dir``, or are not written. ``inputs`` may hold ``-`` (standard input).
+    ``engine="dask"`` runs the stages and the band shuffle on a Dask cluster (:mod:`cleanpress.dask_engine`):
+    the one at ``scheduler``, or a given ``client``'s, or a local one of ``config.workers``
+    processes; the output is the same as the local engine's.
     """
     config = config or CleanConfig()
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine == "dask" and index is not None:
+        raise ValueError("the Dask engine does not take a persistent index (--index): use the local engine")
+    if engine == "dask" and client is None:
+        from .dask_engine import dask_client
+
+        with dask_client(scheduler, config.workers) as own:
+            return run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, manifest_dir=manifest_dir, engine=engine, client=own)
     started = time.perf_counter()
     with replayable_stdin(inputs) as inputs, _opened_index(index, config) as persistent:  # "-" is read twice
-        report = _run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, persistent=persistent, manifest_dir=manifest_dir)
+        report = _run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, persistent=persistent, manifest_dir=manifest_dir, client=client if engine == "dask" else None)
         if persistent is not None:
             # after the output is in place: a failed run adds nothing to the index
             report["index"] = {"location": str(index), "added": persistent.commit(), "documents": len(persistent)}
@@ -282,11 +298,17 @@ def _run(
     on_skip: Callable[[Skipped], None] | None,
     persistent: PersistentIndex | None,
     manifest_dir: str | os.PathLike[str] | None = None,
+    client: Any = None,
 ) -> dict[str, Any]:
     frequencies = count_lines(read_documents(inputs, config)) if config.line_frequency and config.strip_boilerplate else None
     with open_output(output, config, force=force, manifest_dir=manifest_dir) as folder:
         documents = read_documents(inputs, config)
-        outcomes = process(documents, config, spool_dir=folder.staging, progress=progress, line_frequencies=frequencies, persistent=persistent)
+        if client is not None:
+            from . import dask_engine
+
+            outcomes = dask_engine.process(documents, config, client, progress=progress, line_frequencies=frequencies)
+        else:
+            outcomes = process(documents, config, spool_dir=folder.staging, progress=progress, line_frequencies=frequencies, persistent=persistent)
         for outcome in outcomes:
             if outcome.skipped is not None and outcome.document is None and not outcome.skipped.not_a_document and config.strict:  # an input problem
                 raise InputError(f"{outcome.skipped.where}: {outcome.skipped.reason} (--strict)")

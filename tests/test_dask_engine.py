@@ -1,0 +1,101 @@
+"""The Dask engine against the local one: byte-identical output folders, on a local cluster of two
+worker processes (shared by the module's tests), on the seeds and on a generated corpus with
+planted exact, near and translated duplicates."""
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleanpress.config import CleanConfig
+from cleanpress.pipeline import run
+
+from conftest import SEEDS, TRANSLATION_PAIR, read_jsonl, run_cli, seed_text
+
+distributed = pytest.importorskip("distributed")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from run import generate_corpus  # noqa: E402  (the benchmarks' generator of planted near duplicates)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            yield client
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_identical(local: Path, dask: Path) -> dict[str, bytes]:
+    expected, got = folder_bytes(local), folder_bytes(dask)
+    assert sorted(got) == sorted(expected)
+    for name in expected:
+        assert got[name] == expected[name], f"{name} differs"
+    return expected
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory) -> Path:
+    """400 generated articles (10% near copies), exact copies in other case and spacing, the seeds'
+    translation pair far apart, and a record the reader skips."""
+    records, _ = generate_corpus(400, seed=7)
+    rng = random.Random(3)
+    for i in rng.sample(range(len(records)), 20):
+        records.append({"id": f"exact-{i}", "text": records[i]["text"].upper().replace(" ", "  ")})
+    records.insert(5, {"id": "en-half", "text": seed_text(TRANSLATION_PAIR[0])})
+    records.append({"id": "translated-half", "text": seed_text(TRANSLATION_PAIR[1])})
+    path = tmp_path_factory.mktemp("planted") / "corpus.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    lines.insert(50, '{"id": "broken", "text": ')  # a line the reader skips
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_seeds_identical(cluster, tmp_path):
+    config = CleanConfig(batch_size=2)  # several partitions on both workers
+    run([SEEDS], tmp_path / "local", config)
+    run([SEEDS], tmp_path / "dask", config, engine="dask", client=cluster)
+    files = assert_identical(tmp_path / "local", tmp_path / "dask")
+    assert b'"translated"' in files["duplicates.jsonl"]  # the seeds' translation pair was found
+
+
+def test_planted_duplicates_identical(cluster, planted, tmp_path):
+    config = CleanConfig(batch_size=32)
+    local = run([planted], tmp_path / "local", config)
+    run([planted], tmp_path / "dask", config, engine="dask", client=cluster)
+    assert_identical(tmp_path / "local", tmp_path / "dask")
+    kinds = {d["kind"] for d in read_jsonl(tmp_path / "dask" / "duplicates.jsonl")}
+    assert kinds == {"exact", "near", "translated"}
+    assert local.report["documents"]["duplicates"] >= 40  # the planted near and exact copies, mostly
+    assert read_jsonl(tmp_path / "dask" / "skipped.jsonl")  # the broken line
+
+
+def test_other_settings_identical(cluster, planted, tmp_path):
+    """keep=first, no line frequencies, a lower near threshold: still the same decisions."""
+    config = CleanConfig(batch_size=50, keep="first", line_frequency=False, near_threshold=0.6)
+    run([planted], tmp_path / "local", config)
+    run([planted], tmp_path / "dask", config, engine="dask", client=cluster)
+    assert_identical(tmp_path / "local", tmp_path / "dask")
+
+
+def test_cli_engine_dask_with_scheduler(cluster, planted, tmp_path):
+    address = cluster.scheduler.address
+    assert run_cli("clean", planted, "-o", tmp_path / "local", "-q", "--batch-size", "64").exit_code == 0
+    result = run_cli("clean", planted, "-o", tmp_path / "dask", "-q", "--batch-size", "64", "--engine", "dask", "--scheduler", address)
+    assert result.exit_code == 0, result.output
+    assert_identical(tmp_path / "local", tmp_path / "dask")
+
+
+def test_cli_rejects_bad_combinations(tmp_path):
+    result = run_cli("clean", SEEDS, "-o", tmp_path / "out", "--engine", "spark")
+    assert result.exit_code == 2 and "--engine" in result.output
+    result = run_cli("clean", SEEDS, "-o", tmp_path / "out", "--scheduler", "tcp://127.0.0.1:8786")
+    assert result.exit_code == 2 and "--engine dask" in result.output
+    result = run_cli("clean", SEEDS, "-o", tmp_path / "out", "--engine", "dask", "--index", tmp_path / "i.sqlite")
+    assert result.exit_code == 2 and "--index" in result.output
+    assert not (tmp_path / "out").exists()

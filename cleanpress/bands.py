@@ -5,8 +5,8 @@ set of members: about 7 KB a document at 25 bands, so 1,000,000 documents would 
 the index alone. Deduplication here adds every document before it asks anything, so the buckets
 can live in flat arrays: one 64-bit hash per band and document (``xxh3`` of the band's hash
 values, the bytes datasketch would use as the key), sorted once per band, queried by binary
-search. That is about 24 bytes per band and document (the keys, and a sorted copy with positions). The number of bands and rows comes from
-datasketch's own optimiser for the threshold and weights, so a query returns the same
+search: about 24 bytes per band and document (the keys, and a sorted copy with positions). The
+number of bands and rows comes from datasketch's own optimiser for the threshold and weights, so a query returns the same
 candidates ``MinHashLSH.query`` would (up to 64-bit hash collisions, which only add a
 candidate: every candidate is verified).
 
@@ -37,6 +37,21 @@ def band_parameters(threshold: float, num_perm: int, weights: tuple[float, float
     return (bands, rows) if bands >= 2 else (2, num_perm // 2)
 
 
+def band_keys(hashvalues: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 64-bit key per band: the hash of the band's bytes. Every engine groups documents by
+    these keys (the Dask engine shuffles them), so all of them find the same candidates.
+
+    >>> a = np.arange(8, dtype=np.uint32); b = a.copy(); b[7] = 0
+    >>> (band_keys(a, 2, 4) == band_keys(b, 2, 4)).tolist()
+    [True, False]
+    """
+    data = np.ascontiguousarray(hashvalues)
+    return np.fromiter(
+        (xxhash.xxh3_64_intdigest(data[band * rows : (band + 1) * rows].tobytes()) for band in range(bands)),
+        dtype=np.uint64, count=bands,
+    )
+
+
 class BandIndex:
     """Insert every signature, then query: buckets are sorted on the first query after an insert."""
 
@@ -50,20 +65,11 @@ class BandIndex:
     def __len__(self) -> int:
         return self._size
 
-    def band_keys(self, hashvalues: np.ndarray) -> np.ndarray:
-        """One 64-bit key per band: the hash of the band's bytes."""
-        width = self.rows
-        data = np.ascontiguousarray(hashvalues)
-        return np.fromiter(
-            (xxhash.xxh3_64_intdigest(data[band * width : (band + 1) * width].tobytes()) for band in range(self.bands)),
-            dtype=np.uint64, count=self.bands,
-        )
-
     def insert(self, position: int, hashvalues: np.ndarray) -> None:
         if self._size == len(self._positions):  # grow by doubling: amortised constant time
             self._keys = np.concatenate([self._keys, np.zeros_like(self._keys)])
             self._positions = np.concatenate([self._positions, np.zeros_like(self._positions)])
-        self._keys[self._size] = self.band_keys(hashvalues)
+        self._keys[self._size] = band_keys(hashvalues, self.bands, self.rows)
         self._positions[self._size] = position
         self._size += 1
         self._sorted = None
@@ -73,7 +79,7 @@ class BandIndex:
         if self._sorted is None:
             self._sorted = self._sort()
         found: set[int] = set()
-        for (keys, positions), key in zip(self._sorted, self.band_keys(hashvalues)):
+        for (keys, positions), key in zip(self._sorted, band_keys(hashvalues, self.bands, self.rows)):
             start, end = np.searchsorted(keys, key, side="left"), np.searchsorted(keys, key, side="right")
             if end > start:
                 found.update(positions[start:end].tolist())

@@ -8,7 +8,7 @@ Where the work happens:
 * **workers**: extract, repair, strip, identify the language and fingerprint each partition
   (:func:`cleanpress.pipeline.process_batch`, unchanged). The processed partition stays on the
   worker that made it (Dask spills it to disk under memory pressure); only its fingerprints go on;
-* **workers, shuffled**: every document's near-duplicate band keys (:func:`cleanpress.dedup.band_keys`,
+* **workers, shuffled**: every document's near-duplicate band keys (:func:`cleanpress.bands.band_keys`,
   the same bands as the local LSH) are shuffled so that each band key is grouped on one worker;
   a group of several documents gives candidate pairs, made unique across bands;
 * **client, deterministic reduce**: the :class:`~cleanpress.dedup.DuplicateIndex` holds the
@@ -27,7 +27,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from .config import CleanConfig
-from .dedup import DuplicateIndex, band_keys, near_bands
+from .bands import band_keys
+from .dedup import DuplicateIndex, near_band_parameters
 from .document import Document, Skipped
 from .executor import batched
 from .fingerprint import Fingerprint
@@ -82,9 +83,10 @@ def partition_summary(results: list[tuple[Item, Fingerprint | None]]) -> list[tu
     return [(None, fp) if fp is not None else (item, None) for item, fp in results]
 
 
-def partition_band_records(results: list[tuple[Item, Fingerprint | None]], bands: list[tuple[int, int]]) -> list[tuple[bytes, int]]:
+def partition_band_records(results: list[tuple[Item, Fingerprint | None]], bands: tuple[int, int]) -> list[tuple[tuple[int, int], int]]:
     """``(band key, document order)`` for every fingerprinted document of a partition."""
-    return [(key, fp.order) for _, fp in results if fp is not None for key in band_keys(fp.near, bands)]
+    return [((band, key), fp.order) for _, fp in results if fp is not None
+            for band, key in enumerate(band_keys(fp.near, *bands).tolist())]
 
 
 def band_pairs(group: tuple[bytes, list[int]]) -> list[tuple[int, int]]:
@@ -121,7 +123,7 @@ def process(
     summaries = [client.submit(partition_summary, partition, pure=False) for partition in partitions]
 
     # the band shuffle runs on the workers while the client collects the fingerprints
-    bands = near_bands(config)
+    bands = near_band_parameters(config)
     records = db.from_delayed([dask.delayed(partition_band_records)(partition, bands) for partition in partitions]) if partitions else None
     pairs = None
     if records is not None:

@@ -226,7 +226,7 @@ class DuplicateIndex:
         """Decide, for every indexed document, whether it is dropped and as a duplicate of what.
 
         ``near_candidates``: pairs of positions ``(a, b)``, ``a < b``, both representatives, that
-        share a band of the near-duplicate LSH (see :func:`near_bands`), found outside the index;
+        share a band of the near-duplicate LSH (see :func:`near_band_parameters`), found outside the index;
         without them the index's own LSH finds the same pairs. Either way they are verified here."""
         self._weights = self._anchor_weights()
         if near_candidates is None:
@@ -589,23 +589,10 @@ class RareAnchorIndex:
         return [other for ranked in best.values() for _, other in sorted(ranked)[:FALLBACK_CANDIDATES_PER_LANGUAGE]]
 
 
-def near_bands(config: CleanConfig) -> list[tuple[int, int]]:
-    """The ``(start, end)`` signature slices of the near-duplicate LSH: two documents are near
-    candidates when any one slice is equal in both. The same bands as the index's own LSH."""
-    bands, rows = band_parameters(config.near_threshold * NEAR_CANDIDATE_FACTOR, config.num_perm, NEAR_LSH_WEIGHTS)
-    return [(band * rows, (band + 1) * rows) for band in range(bands)]
-
-
-def band_keys(signature: np.ndarray, bands: list[tuple[int, int]]) -> list[bytes]:
-    """One key per band: the band number and the band's hash values (below 2**32, so stored in 4
-    bytes each), exactly as equal as the LSH's own keys, for grouping elsewhere.
-
-    >>> keys = band_keys(np.arange(8, dtype=np.uint64), [(0, 4), (4, 8)])
-    >>> len(keys), len(keys[0])
-    (2, 18)
-    """
-    values = signature.astype(np.uint32)
-    return [band.to_bytes(2, "big") + values[start:end].tobytes() for band, (start, end) in enumerate(bands)]
+def near_band_parameters(config: CleanConfig) -> tuple[int, int]:
+    """Bands and rows of the near-duplicate LSH (:class:`cleanpress.bands.BandIndex`): two documents
+    are near candidates when the :func:`cleanpress.bands.band_keys` of any one band are equal."""
+    return band_parameters(config.near_threshold * NEAR_CANDIDATE_FACTOR, config.num_perm, NEAR_LSH_WEIGHTS)
 
 
 def _strength(link: _Link) -> tuple[int, float]:

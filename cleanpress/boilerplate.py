@@ -28,6 +28,11 @@ Rules (the ``rule`` of each :class:`~cleanpress.document.Removal`):
     ``label: value`` lines and stamps: view counts, source URLs, archive notes, photo credits.
 ``markup``
     HTML or script residue that a scraper let through.
+``line-model``
+    a line the learned line model (:mod:`cleanpress.linemodel`) scores as chrome, with its score.
+``outside-article``
+    a line that may read as text but lies outside the page's one main run of text: a reader
+    comment, a teaser or an author bio after the article, with the model's score.
 
 The decision is split in two so that a learned model can replace the second half:
 :func:`line_features` describes every line, :func:`decide` turns features into removals.
@@ -44,9 +49,9 @@ import regex
 from cleanpress.document import Removal
 
 if TYPE_CHECKING:
-    from cleanpress.linemodel import BoostedTrees, LineTable
+    from cleanpress.linemodel import LineModel, LineTable
 
-__all__ = ["CUE_WORDS", "RULES", "LineFeatures", "StripResult", "decide", "line_features", "strip"]
+__all__ = ["CUE_WORDS", "RULES", "LineFeatures", "StripResult", "decide", "line_features", "strip", "strip_with_verdicts"]
 
 RULES: frozenset[str] = frozenset(
     {
@@ -61,6 +66,7 @@ RULES: frozenset[str] = frozenset(
         "metadata-line",
         "markup",
         "line-model",
+        "outside-article",
     }
 )
 
@@ -225,6 +231,7 @@ SHORT_SCORE = -1.0  # a short line that is not a sentence: menu item, headline, 
 # after it footer.
 POSITIONAL = "positional"
 MODEL_RULE = "line-model"  # removed by the line model where no rule names the line
+SPAN_RULE = "outside-article"  # removed for standing outside the article's run of text
 # On text extracted from HTML, the rules that name chrome wherever it stands. Not repeated-line:
 # after extraction a repeated short line is a list item of the article far more often than a menu.
 EXTRACTED_TEXT_RULES = frozenset({"markup", "footer", "attribution", "sidebar", "link-list", "metadata-line", "widget"})
@@ -378,14 +385,15 @@ def strip(
     min_repeat: int = 3,
     mode: str = "text",
     use_model: bool = True,
-    model: BoostedTrees | None = None,
+    model: LineModel | None = None,
     line_frequency: Callable[[str], int] | None = None,
 ) -> StripResult:
     """Remove site chrome from a plain-text page and say which rule removed each line.
 
     ``mode="text"`` is for whole scraped pages: the rules describe every line and find the
     article's main block, then the line model (:mod:`cleanpress.linemodel`) decides; a line it
-    removes keeps the name of the rule that fired on it, or ``line-model``, and its score.
+    removes keeps the name of the rule that fired on it, or ``line-model`` (or ``outside-article``)
+    and its score.
     ``mode="html"`` is for text that trafilatura already extracted from HTML: only the pattern
     rules that name chrome on their own run (share and comment prompts, sidebar headings and
     their lists, copyright and contact footers), since the main block was found from the markup.
@@ -421,18 +429,27 @@ def strip(
 
     table = line_table(lines, min_repeat=min_repeat, line_frequency=line_frequency)
     model = model or default_model()
-    return _assemble(lines, *model_decisions(table, model.probability(table.matrix), model.threshold))
+    probabilities = model.probability(table)
+    return strip_with_verdicts(lines, table, probabilities, model.verdicts(table, probabilities))
+
+
+def strip_with_verdicts(
+    lines: list[str], table: LineTable, probabilities: Sequence[float], verdicts: Sequence[str | None]
+) -> StripResult:
+    """The page stripped by the rules and a model's verdicts (see :func:`model_decisions`)."""
+    return _assemble(lines, *model_decisions(table, probabilities, verdicts))
 
 
 def model_decisions(
-    table: LineTable, probabilities: Sequence[float], threshold: float
+    table: LineTable, probabilities: Sequence[float], verdicts: Sequence[str | None]
 ) -> tuple[list[str | None], dict[int, float]]:
-    """How the rules and the model's probabilities (one per non-blank line) combine into the
-    decision of every line, and the score of each line the model removed. Separate from
-    :func:`strip` so that training can score many thresholds without rebuilding the table."""
+    """How the rules and the model combine into the decision of every line, and the score of
+    each line the model removed. The model gives a probability and a verdict per non-blank line:
+    ``None`` (keep), :data:`MODEL_RULE` or :data:`SPAN_RULE`. Separate from :func:`strip` so
+    that training can score many decodings without rebuilding the table."""
     decisions: list[str | None] = [None] * len(table.features)
     scores: dict[int, float] = {}
-    for index, probability in zip(table.indices, probabilities):
+    for index, probability, verdict in zip(table.indices, probabilities, verdicts):
         rule = table.rules[index]
         if rule in SELF_EVIDENT_RULES:
             decisions[index] = rule
@@ -440,9 +457,9 @@ def model_decisions(
             decisions[index] = table.decisions[index]
         # The headline and the signature are kept by the rules: the model was trained on gold
         # texts that start at the body and stop before the byline, this tool keeps them.
-        elif probability < threshold and not table.kept_as_context(index):
+        elif verdict and not table.kept_as_context(index):
             named = table.decisions[index] or rule
-            decisions[index] = named if named and named != POSITIONAL else MODEL_RULE
+            decisions[index] = named if named and named != POSITIONAL else verdict
             scores[index] = round(float(probability), 3)
     if all(decisions[i] for i in table.indices):  # never strip a page to nothing on the model's word alone
         decisions = _without_model(table)

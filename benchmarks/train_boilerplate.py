@@ -96,7 +96,8 @@ LINE_NAMES = feature_names() + context_names()
 STACK_NAMES = LINE_NAMES + stack_names()
 # The decodings cross-validation chooses from: a plain threshold, or the one-span decoding.
 DECODINGS = [Decoding(t) for t in (0.25, 0.3, 0.35, 0.4, 0.5)] + [
-    Decoding(t, margin) for margin in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5) for t in (0.1, 0.15, 0.2, 0.25, 0.3)
+    Decoding(t, margin, fill) for margin in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5) for t in (0.1, 0.15, 0.2, 0.25, 0.3)
+    for fill in (False, True)
 ]
 
 

@@ -214,6 +214,8 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
 # Size limits: cue words only count on short lines, so an article sentence that happens to
 # contain "source" or "share" is never cut.
 SHORT_WORDS = 8  # widget, metadata, sidebar heading, contacts
+HEADLINE_WORDS = (3, 30)  # fewest and most words of a headline kept above the article
+SIGNATURE_WORDS = 12  # most words of a signature line kept below it
 ATTRIBUTION_WORDS = 12
 NOTICE_WORDS = 40  # copyright, reuse and site-promo notices may be a long sentence
 PATTERN_CHARS = 600  # pattern regexes only run on lines up to this length
@@ -376,6 +378,27 @@ class LineFeatures:
         if not self.is_prose:
             return False
         return (self.words >= 10 and self.sentence_like) or (self.chars >= 250 and self.sentences > 0)
+
+    @property
+    def is_plain_words(self) -> bool:
+        """Prose without contacts, links or stamps: what a headline or a signature is made of."""
+        return self.is_prose and not (self.has_url or self.has_email or self.has_phone or self.stamp)
+
+    @property
+    def looks_like_headline(self) -> bool:
+        """A few plain words that do not end like a sentence or a label ("Council approves new bridge").
+
+        Headlines end without a full stop, or with "?" / "!"; a line ending in "." or ":" above
+        the article is a teaser, a dateline or a lead-in.
+        """
+        return HEADLINE_WORDS[0] <= self.words <= HEADLINE_WORDS[1] and not self.text.endswith((".", ":")) \
+            and self.is_plain_words
+
+    @property
+    def looks_like_signature(self) -> bool:
+        """A name, or a name's title, below an article ("Jane Smith,"): short, no sentence, no digits."""
+        return 1 <= self.words <= SIGNATURE_WORDS and not self.sentence_like and not self.has_digit \
+            and self.is_plain_words
 
 
 def strip(

@@ -41,7 +41,8 @@ _TIME = regex.compile(r"\b\d{1,2}:\d{2}\b")
 PARAGRAPH_WORDS = 15  # a line this long counts as a paragraph for the distance features
 DISTANCE_CAP = 20
 CONTEXT_WINDOWS = (1, 2, 5)
-CONTEXT_BEFORE = 2  # lines above the main block kept as its headline
+CONTEXT_BEFORE = 2  # lines above the main block kept as its headline and kicker
+CONTEXT_AFTER = 2  # lines below it kept as its signature (a name and a title)
 STACK_NEIGHBOURS = 5  # the stacked model sees the first model's probabilities this many lines either side
 STACK_WINDOWS = (2, 5, 10)
 STACK_CONFIDENT = 0.5  # a probability at least this reads as article text in the stacked features
@@ -57,17 +58,29 @@ class LineTable:
     indices: list[int]  # positions of the non-blank lines
     matrix: np.ndarray  # one row per non-blank line
     body: tuple[int, int] | None  # the main block the rules found (inclusive line bounds)
+    context: frozenset[int] = frozenset()  # headline and signature lines (see kept_as_context)
 
     def kept_as_context(self, index: int) -> bool:
-        """The headline just above the main block the rules found (with its kicker or subtitle:
-        two lines), or the signature just below it, when the rules keep that line: the model was
+        """The headline above the main block the rules found (with its kicker or subtitle), or
+        the signature below it (a name and its title), whatever the model says: the model was
         trained on gold texts that start at the body and stop before the byline, but a corpus
-        wants the headline. Further out, kept lines are mostly bylines, dates and teasers."""
-        if self.body is None or self.decisions[index] is not None:
-            return False
-        position = bisect.bisect_left(self.indices, index)
-        start, end = bisect.bisect_left(self.indices, self.body[0]), bisect.bisect_left(self.indices, self.body[1])
-        return start - CONTEXT_BEFORE <= position < start or position == end + 1
+        wants the headline. Only lines the rules keep count, so a repeated headline or an
+        attribution in between does not push the headline out; further out, kept lines are
+        mostly bylines, dates and teasers."""
+        return index in self.context
+
+
+def _context_lines(
+    features: list[bp.LineFeatures | None], decisions: list[str | None], indices: list[int],
+    body: tuple[int, int] | None,
+) -> frozenset[int]:
+    if body is None:
+        return frozenset()
+    start, end = bisect.bisect_left(indices, body[0]), bisect.bisect_left(indices, body[1])
+    above = [i for i in reversed(indices[:start]) if decisions[i] is None][:CONTEXT_BEFORE]
+    below = [i for i in indices[end + 1:] if decisions[i] is None][:CONTEXT_AFTER]
+    return frozenset([i for i in above if features[i].looks_like_headline]  # type: ignore[union-attr]
+                     + [i for i in below if features[i].looks_like_signature])  # type: ignore[union-attr]
 
 
 def line_table(
@@ -89,7 +102,7 @@ def line_table(
         matrix = np.hstack([matrix, _context_columns(matrix), _page_columns(features, indices),
                             _structure_columns(features, rules, indices),
                             _corpus_column(lines, indices, line_frequency)])
-    return LineTable(features, rules, decisions, indices, matrix, body)
+    return LineTable(features, rules, decisions, indices, matrix, body, _context_lines(features, decisions, indices, body))
 
 
 def feature_names() -> list[str]:
@@ -360,6 +373,7 @@ class Decoding:
 
     threshold: float
     span_margin: float | None = None
+    fill_sentences: bool = False
 
     def verdicts(self, table: LineTable, probability: np.ndarray) -> list[str | None]:
         """Per non-blank line: ``None`` to keep it, or the reason to strip it."""
@@ -368,7 +382,21 @@ class Decoding:
             start, end = best_run(line_words(table) * (np.asarray(probability) - self.span_margin))
             for k in (*range(start), *range(end + 1, len(verdicts))):
                 verdicts[k] = verdicts[k] or bp.SPAN_RULE
+        if self.fill_sentences:
+            _fill_sentences(table, verdicts)
         return verdicts
+
+
+def _fill_sentences(table: LineTable, verdicts: list[str | None]) -> None:
+    """Keep a sentence the model doubted when the kept lines on both sides are article text:
+    an article's quoted or attributive sentence ("X told Y, commenting on ...") reads less like
+    prose to the model than its neighbours, chrome rarely sits as a sentence between two kept
+    paragraphs (jusText's context pass, on the model's verdicts)."""
+    for k in range(1, len(verdicts) - 1):
+        f = table.features[table.indices[k]]
+        if (verdicts[k] == bp.MODEL_RULE and f is not None and f.sentence_like
+                and verdicts[k - 1] is None and verdicts[k + 1] is None):
+            verdicts[k] = None
 
 
 class LineModel:

@@ -173,16 +173,21 @@ def test_synthetic_pages_lose_chrome_and_keep_paragraphs(lang: str) -> None:
     assert rules[parts["footer"][0]] == "footer"
 
 
-def test_cue_words_inside_article_sentences_do_not_cut_them() -> None:
+@pytest.mark.parametrize("use_model", [True, False])
+def test_cue_words_inside_article_sentences_do_not_cut_them(use_model: bool) -> None:
+    """"comments", "subscribe" and "share" are widget cues; inside the article's sentences they are text."""
     parts = dict(PAGES["en"])
-    parts["paragraphs"] = [
-        *parts["paragraphs"],
+    cued = [
         "Share prices of the builder rose after the vote",
         "A source close to the council said the comments of residents would be published online, and readers could subscribe to updates.",
     ]
-    result = strip(synthetic_page(parts))
+    parts["paragraphs"] = [*parts["paragraphs"][:-1], *cued, parts["paragraphs"][-1]]
+    result = strip(synthetic_page(parts), use_model=use_model)
     for line in parts["paragraphs"]:
         assert line in kept_lines(result)
+    if not use_model:  # the rules keep them even as the article's last lines, before the sidebar
+        parts["paragraphs"] = [*parts["paragraphs"][:-3], parts["paragraphs"][-1], *cued]
+        assert set(parts["paragraphs"]) <= set(kept_lines(strip(synthetic_page(parts), use_model=False)))
 
 
 def test_dialogue_lines_and_subheadings_inside_the_body_are_kept() -> None:

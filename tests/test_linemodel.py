@@ -145,3 +145,13 @@ def test_the_stacked_model_changes_what_the_line_model_alone_says() -> None:
     table = line_table(seed("002").split("\n"))
     first = model.lines.probability(table.matrix)
     assert not np.allclose(first, model.probability(table))
+
+
+def test_fill_decoding_keeps_a_doubted_sentence_between_two_kept_lines_but_not_a_menu_word() -> None:
+    """The model doubts an attributive sentence between two paragraphs; filling keeps it. A
+    one-word line in the same place is no sentence and stays stripped."""
+    lines = [ARTICLE[1], "He said so, speaking to reporters after the vote.", ARTICLE[2], "Weather", ARTICLE[3]]
+    table = line_table(lines)
+    probability = np.array([0.9, 0.2, 0.9, 0.2, 0.9])
+    assert Decoding(0.3).verdicts(table, probability) == [None, MODEL_RULE, None, MODEL_RULE, None]
+    assert Decoding(0.3, fill_sentences=True).verdicts(table, probability) == [None, None, None, MODEL_RULE, None]

@@ -39,6 +39,7 @@ TOKEN = re.compile(r"\w+")
 FOLDS = 5
 THRESHOLD = 0.35  # probability below which a line is stripped; chosen by cross-validation
 TREES = dict(max_iter=60, learning_rate=0.15, max_depth=4, random_state=0)
+STACK_TREES = dict(TREES)  # depth 6 measured: 0.891 against 0.896 at depth 4 (5-fold, nested, headline kept in the text), not kept
 
 
 def load_scorer(bench: Path):
@@ -101,7 +102,7 @@ DECODINGS = [Decoding(t) for t in (0.25, 0.3, 0.35, 0.4, 0.5)] + [
 ]
 
 
-def fit_trees(pages: list[dict], matrices: list[np.ndarray], names: list[str]) -> BoostedTrees:
+def fit_trees(pages: list[dict], matrices: list[np.ndarray], names: list[str], trees: dict = TREES) -> BoostedTrees:
     """Boosted trees on the given matrices (one per page), every page weighing the same."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -109,7 +110,7 @@ def fit_trees(pages: list[dict], matrices: list[np.ndarray], names: list[str]) -
     X = np.vstack([matrices[k] for k in usable])
     y = np.concatenate([pages[k]["y"] for k in usable])
     w = np.concatenate([pages[k]["weight"] for k in usable])
-    return BoostedTrees(export(HistGradientBoostingClassifier(**TREES).fit(X, y, sample_weight=w), names))
+    return BoostedTrees(export(HistGradientBoostingClassifier(**trees).fit(X, y, sample_weight=w), names))
 
 
 def folds(count: int) -> list[tuple[list[int], list[int]]]:
@@ -138,10 +139,10 @@ def train(pages: list[dict], scorer, info: dict | None = None) -> tuple[LineMode
     lines = fit_trees(pages, [p["table"].matrix for p in pages], LINE_NAMES)
     first = first_level_out_of_fold(pages)
     stacked = [stacked_matrix(p["table"], f) for p, f in zip(pages, first)]
-    stack = fit_trees(pages, stacked, STACK_NAMES)
+    stack = fit_trees(pages, stacked, STACK_NAMES, STACK_TREES)
     unseen: list[np.ndarray] = [np.zeros(0)] * len(pages)
     for train_at, test in folds(len(pages)):
-        fold_stack = fit_trees([pages[k] for k in train_at], [stacked[k] for k in train_at], STACK_NAMES)
+        fold_stack = fit_trees([pages[k] for k in train_at], [stacked[k] for k in train_at], STACK_NAMES, STACK_TREES)
         for k in test:
             unseen[k] = fold_stack.probability(stacked[k])
     tried = [(decoding, score(pages, unseen, decoding, scorer)) for decoding in DECODINGS]
@@ -149,14 +150,16 @@ def train(pages: list[dict], scorer, info: dict | None = None) -> tuple[LineMode
     return LineModel(lines, stack, best, info), tried
 
 
-def score(pages: list[dict], probabilities: list[np.ndarray], decoding: Decoding, scorer) -> tuple[float, float, float]:
+def score(
+    pages: list[dict], probabilities: list[np.ndarray], decoding: Decoding, scorer, headline: str = "title"
+) -> tuple[float, float, float]:
     """Mean P, R, F1 of the stripper (rules, model probabilities, decoding) over the pages."""
     rows = []
     for page, probability in zip(pages, probabilities):
         verdicts = decoding.verdicts(page["table"], probability)
-        kept = boilerplate.strip_with_verdicts(page["lines"], page["table"], probability, verdicts).text
+        kept = boilerplate.strip_with_verdicts(page["lines"], page["table"], probability, verdicts, headline).text
         rows.append(scorer.prf(page["gold"], kept))
-    return tuple(float(np.mean([r[q] for r in rows])) for q in range(3))  # type: ignore[return-value]
+    return _mean(rows)
 
 
 def kept_text(page: dict, probability: np.ndarray, threshold: float) -> str:
@@ -170,6 +173,7 @@ def cross_validate(pages: list[dict], scorer) -> dict[str, tuple[float, float, f
     a threshold, and the full model (stacked, with the decoding its training folds chose)."""
     probabilities = {"line model": [np.zeros(0)] * len(pages), "stacked": [np.zeros(0)] * len(pages)}
     full: list[tuple[float, float, float]] = [(0.0, 0.0, 0.0)] * len(pages)
+    in_text = list(full)
     for train_at, test in folds(len(pages)):
         model, _ = train([pages[k] for k in train_at], scorer)
         for k in test:
@@ -177,11 +181,17 @@ def cross_validate(pages: list[dict], scorer) -> dict[str, tuple[float, float, f
             probabilities["line model"][k] = model.lines.probability(table.matrix)
             probabilities["stacked"][k] = model.probability(table)
             full[k] = score([pages[k]], [probabilities["stacked"][k]], model.decoding, scorer)
+            in_text[k] = score([pages[k]], [probabilities["stacked"][k]], model.decoding, scorer, headline="text")
     return {
         f"line model, threshold {THRESHOLD}": score(pages, probabilities["line model"], Decoding(THRESHOLD), scorer),
         f"stacked, threshold {THRESHOLD}": score(pages, probabilities["stacked"], Decoding(THRESHOLD), scorer),
-        "stacked, decoding chosen on the training folds (shipped)": tuple(float(np.mean([r[q] for r in full])) for q in range(3)),
-    }  # type: ignore[return-value]
+        "stacked, decoding chosen on the training folds, --headline text (kept atop the text)": _mean(in_text),
+        "stacked, decoding chosen on the training folds (shipped: headline to the title field)": _mean(full),
+    }
+
+
+def _mean(rows: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    return tuple(float(np.mean([r[q] for r in rows])) for q in range(3))  # type: ignore[return-value]
 
 
 def export(model, names: list[str]) -> dict:
@@ -234,7 +244,7 @@ def main() -> None:
     if args.write:
         P, R, F = list(results.values())[-1]
         info = {"trained_on": f"{len(pages)} pages of boilerplate-aeb", "cv_f1": round(F, 4),
-                "cv_precision": round(P, 4), "cv_recall": round(R, 4), "trees": TREES}
+                "cv_precision": round(P, 4), "cv_recall": round(R, 4), "trees": TREES, "stack_trees": STACK_TREES}
         model, tried = train(pages, scorer, info)
         print(f"decoding chosen on all pages: {model.decoding}")
         MODEL_PATH.parent.mkdir(exist_ok=True)

@@ -18,7 +18,6 @@ machine-learning library is needed at run time.
 """
 from __future__ import annotations
 
-import bisect
 import json
 import math
 from dataclasses import dataclass
@@ -34,15 +33,13 @@ from . import boilerplate as bp
 MODEL_PATH = Path(__file__).with_name("models") / "boilerplate-lines.json"
 
 _CUE_CATEGORIES = tuple(sorted(bp.CUE_WORDS))
-_RULE_NAMES = (*sorted(bp.RULES), bp.POSITIONAL)
+_RULE_NAMES = (*sorted(bp.RULES - {bp.MODEL_RULE, bp.SPAN_RULE, bp.HEADLINE_RULE}), bp.POSITIONAL)  # what the patterns can say
 _WORD = regex.compile(r"\w+")
 _BULLET = regex.compile(r"^(?:[*•·\-–—►▸»]|\d{1,3}[.)])\s")
 _TIME = regex.compile(r"\b\d{1,2}:\d{2}\b")
 PARAGRAPH_WORDS = 15  # a line this long counts as a paragraph for the distance features
 DISTANCE_CAP = 20
 CONTEXT_WINDOWS = (1, 2, 5)
-CONTEXT_BEFORE = 2  # lines above the main block kept as its headline and kicker
-CONTEXT_AFTER = 2  # lines below it kept as its signature (a name and a title)
 STACK_NEIGHBOURS = 5  # the stacked model sees the first model's probabilities this many lines either side
 STACK_WINDOWS = (2, 5, 10)
 STACK_CONFIDENT = 0.5  # a probability at least this reads as article text in the stacked features
@@ -58,29 +55,14 @@ class LineTable:
     indices: list[int]  # positions of the non-blank lines
     matrix: np.ndarray  # one row per non-blank line
     body: tuple[int, int] | None  # the main block the rules found (inclusive line bounds)
-    context: frozenset[int] = frozenset()  # headline and signature lines (see kept_as_context)
+    headline: tuple[int, ...] = ()  # the headline lines above the main block (see kept_as_context)
+    signature: tuple[int, ...] = ()  # the signature lines below it
 
     def kept_as_context(self, index: int) -> bool:
-        """The headline above the main block the rules found (with its kicker or subtitle), or
-        the signature below it (a name and its title), whatever the model says: the model was
-        trained on gold texts that start at the body and stop before the byline, but a corpus
-        wants the headline. Only lines the rules keep count, so a repeated headline or an
-        attribution in between does not push the headline out; further out, kept lines are
-        mostly bylines, dates and teasers."""
-        return index in self.context
-
-
-def _context_lines(
-    features: list[bp.LineFeatures | None], decisions: list[str | None], indices: list[int],
-    body: tuple[int, int] | None,
-) -> frozenset[int]:
-    if body is None:
-        return frozenset()
-    start, end = bisect.bisect_left(indices, body[0]), bisect.bisect_left(indices, body[1])
-    above = [i for i in reversed(indices[:start]) if decisions[i] is None][:CONTEXT_BEFORE]
-    below = [i for i in indices[end + 1:] if decisions[i] is None][:CONTEXT_AFTER]
-    return frozenset([i for i in above if features[i].looks_like_headline]  # type: ignore[union-attr]
-                     + [i for i in below if features[i].looks_like_signature])  # type: ignore[union-attr]
+        """Whether the line is the headline above the main block or the signature below it
+        (:func:`cleanpress.boilerplate.headline_and_signature`): kept, or moved to the title,
+        whatever the model says, since the model was trained on gold texts that have neither."""
+        return index in self.headline or index in self.signature
 
 
 def line_table(
@@ -92,9 +74,8 @@ def line_table(
     (:class:`cleanpress.linefreq.LineFrequencies`); without it every line counts as unique.
     """
     features = bp.line_features(lines)
-    rules = [bp.pattern_rule(f, min_repeat=min_repeat) if f else None for f in features]
-    decisions = bp.decide(features, min_repeat=min_repeat)
-    body = bp.find_body([bp.line_score(f, rule) if f else 0.0 for f, rule in zip(features, rules)])
+    page = bp.decide_page(features, min_repeat=min_repeat)
+    rules, decisions, body = page.rules, page.decisions, page.body
     indices = [i for i, f in enumerate(features) if f is not None]
     rows = [_line_vector(features[i], rules[i], decisions[i], i, body) for i in indices]  # type: ignore[arg-type]
     matrix = np.array(rows, dtype=np.float32) if rows else np.zeros((0, len(feature_names())), np.float32)
@@ -102,7 +83,8 @@ def line_table(
         matrix = np.hstack([matrix, _context_columns(matrix), _page_columns(features, indices),
                             _structure_columns(features, rules, indices),
                             _corpus_column(lines, indices, line_frequency)])
-    return LineTable(features, rules, decisions, indices, matrix, body, _context_lines(features, decisions, indices, body))
+    headline, signature = bp.headline_and_signature(features, decisions, body)
+    return LineTable(features, rules, decisions, indices, matrix, body, tuple(headline), tuple(signature))
 
 
 def feature_names() -> list[str]:

@@ -63,10 +63,36 @@ def test_a_page_of_menu_words_alone_is_stripped_to_nothing():
 
 
 def test_headline_and_signature_are_kept_although_the_model_was_trained_without_them():
-    text = seed("001")
-    kept = strip(text).text
+    kept = strip(seed("001"), headline="text").text
     assert kept.startswith("Tokayev Soçiyə gedir") and "Kənan Novruzov" in kept
-    assert strip(seed("004")).removed == []
+    assert "Kənan Novruzov" in strip(seed("001")).text
+    assert [r.rule for r in strip(seed("004")).removed] == ["headline"]
+    # the repeated headline and the attribution between it and the article do not push it out
+    assert strip(seed("002"), headline="text").text.startswith("Tokayevin Ankara səfəri Rusiyanı niyə qıcıqlandırır? (ŞƏRH)\n")
+
+
+def test_with_headline_model_the_model_decides_on_headline_and_signature():
+    headless = strip(seed("001"), headline="model")
+    assert not headless.text.startswith("Tokayev Soçiyə gedir") and headless.title is None
+    rules = {r.text.strip(): r.rule for r in headless.removed}
+    assert rules.get("Tokayev Soçiyə gedir") in (MODEL_RULE, SPAN_RULE)
+    with pytest.raises(ValueError, match="headline"):
+        strip(seed("001"), headline="top")
+
+
+def test_a_headline_is_a_few_plain_words_a_signature_a_name_and_no_sentence():
+    page = [
+        "Home", "World",
+        "Council approves the new bridge",
+        "Officials met on Monday.",  # ends like a sentence: a dateline or a teaser, not a headline
+        *ARTICLE,
+        "Jane Smith, Reuters",
+        "Updated on 12 May 2024 at 10:30",  # digits and a stamp: no signature
+    ]
+    table = line_table(page)
+    assert all(table.decisions[i] is None for i in (2, 3, 8))  # the rules keep all three
+    kept_as_context = [line for i, line in enumerate(page) if table.kept_as_context(i)]
+    assert kept_as_context == ["Council approves the new bridge", "Jane Smith, Reuters"]
 
 
 def test_html_mode_keeps_repeated_list_items_and_ends_a_sidebar_at_the_next_paragraph():

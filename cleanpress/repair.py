@@ -216,12 +216,13 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 
 
 # What each fixer _FTFY_CONFIG enables needs before it can change a segment of text: an entity
-# ("&"), a C1 control, a Latin ligature, a surrogate, a terminal escape (ESC), or mojibake as
+# (as ftfy's unescape_html finds them: a bare "&", as in "Food & Drinks", is left alone), a C1
+# control, a Latin ligature, a surrogate, a terminal escape (ESC), or mojibake as
 # ftfy's own badness regex sees it. ftfy checks that regex on every line (its segments); with
 # MULTILINE, its one "^" matches at each line start, so one search over the whole text finds
 # whatever a search of any line would.
 _FTFY_TRIGGERS = re.compile(
-    "[&\x1b\x80-\x9f\ud800-\udfff" + "".join(sorted(re.escape(chr(c)) for c in ftfy.chardata.LIGATURES)) + "]"
+    "[\x1b\x80-\x9f\ud800-\udfff" + "".join(sorted(re.escape(chr(c)) for c in ftfy.chardata.LIGATURES)) + "]"
 )
 _FTFY_BADNESS = re.compile(ftfy.badness.BADNESS_RE.pattern, ftfy.badness.BADNESS_RE.flags | re.MULTILINE)
 
@@ -339,7 +340,7 @@ def ftfy_could_change(text: str) -> bool:
     """
     if len(text) > _FTFY_CONFIG.max_decode_length:
         return True
-    return bool(_FTFY_TRIGGERS.search(text)) or _has_mojibake(text)
+    return bool(_FTFY_TRIGGERS.search(text) or ftfy.chardata.HTML_ENTITY_RE.search(text)) or _has_mojibake(text)
 
 
 def fix_encoding_and_entities(text: str, changes: ChangeLog | None = None) -> str:

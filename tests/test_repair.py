@@ -440,7 +440,7 @@ CRAFTED = [
     "\n\n\nx\n\n\n\n", "[email protected]", "Yazın: [Email Protected]", "[email&#160;protected]", "[ email protected]", "[x]",
     "Kaza\u00adkh\u200bstan\u200e\ufeff\x07", "Kazin\u200cform", "\u0645\u06cc\u200c\u062e", "\U0001f468\u200d\U0001f469",
     "МОSKVА Кazinform", "Kaзaxcтaн", "Ⅻ Ж aЖ", "Ã–tÉ™n hÉ™ftÉ™ &amp; &quot;sammit&quot;", "â€œquotedâ€\x9d",
-    "Ã©tÃ©", "AT&amp;T", "&#160;", "ﬁnance", "\x1b[31mred\x1b[0m", "\x85", "\ud83d", "Ã\u00a0la", "voilÃ le",
+    "Ã©tÃ©", "AT&amp;T", "Food & Drinks", "AT&amp T", "&nTILDE; &NTILDE;", "&#160;", "ﬁnance", "\x1b[31mred\x1b[0m", "\x85", "\ud83d", "Ã\u00a0la", "voilÃ le",
     "вЂ™", "ГўВЂВ™s", "Ð¡Ð»Ð¾Ð²Ð¾", "Ø§Ù„Ø¹Ø±Ø¨ÙŠØ©", "à²¨", "√©", "×²", "Â©2025 Â ", "€™" * 80,
     "Ünlü İstanbul Şişli Çarşı Ğ", "«Ок» — “Astana” ‘x’ „y“ © ™ ® № 5 ½ µ °C",
 ]

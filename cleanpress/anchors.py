@@ -299,9 +299,25 @@ def is_caseless(text: str) -> bool:
     >>> is_caseless("მთავრობამ ორშაბათს ბერლინში ახალი გადასახადი დაამტკიცა"), is_caseless("Tokayev met Putin.")
     (True, False)
     """
+    if _capitals_exceed(text, _CASELESS_SHARE * len(text)):
+        return False  # there are no more letters than characters: the usual answer, from the first lines
     letters = sum(map(str.isalpha, text))
     capitals = sum(map(str.isupper, text))
     return letters > 0 and capitals <= _CASELESS_SHARE * letters
+
+
+_CAPITALS_CHUNK = 256  # characters counted at a time by _capitals_exceed
+
+
+def _capitals_exceed(text: str, limit: float) -> bool:
+    """Whether ``text`` has more than ``limit`` capitals, counted a chunk at a time so that a cased
+    text stops after its first chunk instead of testing every character."""
+    capitals = 0
+    for start in range(0, len(text), _CAPITALS_CHUNK):
+        capitals += sum(map(str.isupper, text[start : start + _CAPITALS_CHUNK]))
+        if capitals > limit:
+            return True
+    return False
 
 
 def all_word_anchors(text: str, features: frozenset[str] = FEATURES) -> set[str]:

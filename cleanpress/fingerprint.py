@@ -18,7 +18,6 @@ them to its vocabulary (``anchor_names``), so that a match can say which anchors
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -163,11 +162,19 @@ def main_script(text: str) -> str:
     ('Cyrillic', 'Latin')
     """
     counts = [0] * len(_SCRIPT_NAMES)
-    for char, count in Counter(text[:_SCRIPT_SAMPLE]).items():
-        group = _script_group(char)
+    for code_point, count in zip(*_code_point_counts(text[:_SCRIPT_SAMPLE])):
+        group = _script_group(chr(code_point))
         if group is not None:
             counts[group] += count
     return _SCRIPT_NAMES[counts.index(max(counts))] if any(counts) else "None"
+
+
+def _code_point_counts(text: str) -> tuple[list[int], list[int]]:
+    """The distinct code points of ``text`` and how often each occurs: numpy counts a sample a few
+    times faster than ``collections.Counter`` (lone surrogates are counted as they are)."""
+    code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    distinct, counts = np.unique(code_points, return_counts=True)
+    return distinct.tolist(), counts.tolist()
 
 
 @lru_cache(maxsize=65536)

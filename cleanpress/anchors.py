@@ -331,7 +331,7 @@ def is_caseless(text: str) -> bool:
     (True, False)
     """
     if _capitals_exceed(text, _CASELESS_SHARE * len(text)):
-        return False  # there are no more letters than characters: the usual answer, from the first lines
+        return False  # above the share of all characters, so of the letters too: most texts say so in 256 characters
     letters = sum(map(str.isalpha, text))
     capitals = sum(map(str.isupper, text))
     return letters > 0 and capitals <= _CASELESS_SHARE * letters

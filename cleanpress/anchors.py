@@ -51,11 +51,13 @@ ALL_FEATURES = frozenset({"exonyms", "numbers", "dates", "quotes"})  # every opt
 # (benchmarks/translated.py: F1 -0.005 on whole articles, -0.006 on halves).
 FEATURES = ALL_FEATURES - {"quotes"}
 
-# One token: a numeric date, a number (group separators, decimal part), or a word.
+# One token: a word, a numeric date, or a number (group separators, decimal part). Words come
+# first because most tokens are words; no date or number starts with a letter, so the order
+# changes no match.
 _TOKEN = regex.compile(
-    r"(?P<date>(?<!\d)\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d]))"
+    r"(?P<word>\p{L}[\p{L}\p{M}'’]*)"
+    r"|(?P<date>(?<!\d)\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d]))"
     r"|(?P<number>\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?![\d])(?:[.,]\d+(?![\d]))?|\d+(?:[.,]\d+(?![\d]))?)"
-    r"|(?P<word>\p{L}[\p{L}\p{M}'’]*)"
 )
 # A token with the gap before it, so that one findall yields the whole sequence; every letter
 # or digit starts a token, everything else is gap.
@@ -135,22 +137,51 @@ def tokens(text: str, *, names_only: bool = False) -> Iterator[Token]:
     ['-', '6', 'million', '-', 'Almaniya']
     """
     first = True  # the start of a line starts a sentence
-    for gap, date, number, word in _GAPPED_TOKEN.findall(text):
-        if names_only and word and not word[0].isupper() and not _may_neighbour_a_number(word):
-            first = False
+    for gap, word, date, number in _GAPPED_TOKEN.findall(text):
+        if names_only and _is_plain(word):
             yield PLAIN_WORD
-            continue
-        if first or "\n" in gap:
-            sentence_start, after_quote = True, bool(_OPENING_QUOTE.search(gap[gap.rfind("\n") + 1 :]))
-        elif gap == " ":  # the usual gap: neither a sentence break nor a quote
-            sentence_start = after_quote = False
         else:
-            sentence_start, after_quote = bool(_SENTENCE_BREAK.search(gap)), bool(_OPENING_QUOTE.search(gap))
+            yield _token(gap, word, date, number, first)
         first = False
-        if word:
-            yield Token("word", word, sentence_start, after_quote)
+
+
+def _token(gap: str, word: str, date: str, number: str, first: bool) -> Token:
+    """The token of one match of ``_GAPPED_TOKEN``, told by the gap before it (and ``first``,
+    the first token of the text) whether it starts a sentence or follows an opening quote."""
+    if first or "\n" in gap:
+        sentence_start, after_quote = True, bool(_OPENING_QUOTE.search(gap[gap.rfind("\n") + 1 :]))
+    elif gap == " ":  # the usual gap: neither a sentence break nor a quote
+        sentence_start = after_quote = False
+    else:
+        sentence_start, after_quote = bool(_SENTENCE_BREAK.search(gap)), bool(_OPENING_QUOTE.search(gap))
+    if word:
+        return Token("word", word, sentence_start, after_quote)
+    return Token("date" if date else "number", date or number, sentence_start, after_quote)
+
+
+@lru_cache(maxsize=65536)
+def _is_plain(word: str) -> bool:
+    """A lower-case word that is neither a month nor a scale word: it can make no anchor; False
+    for a date or number (``word`` empty). Cached: asked of every word, and words repeat."""
+    return bool(word) and not word[0].isupper() and not _may_neighbour_a_number(word)
+
+
+def _anchor_tokens(text: str) -> list[Token]:
+    """``list(tokens(text, names_only=True))`` with every run of :data:`PLAIN_WORD` made one, and
+    none at the start: a plain word only keeps its neighbours apart, which one does as well as
+    many, and the start of the list as well as one."""
+    items: list[Token] = []
+    first = previous_plain = True  # no PLAIN_WORD before the first token
+    for gap, word, date, number in _GAPPED_TOKEN.findall(text):
+        if _is_plain(word):
+            if not previous_plain:
+                items.append(PLAIN_WORD)
+            previous_plain = True
         else:
-            yield Token("date" if date else "number", date or number, sentence_start, after_quote)
+            items.append(_token(gap, word, date, number, first))
+            previous_plain = False
+        first = False
+    return items
 
 
 @lru_cache(maxsize=65536)
@@ -248,7 +279,7 @@ def anchor_sequence(text: str, features: frozenset[str] = FEATURES) -> list[str]
     >>> anchor_sequence("On 11 June Tokayev paid 2,5 million to Almaniya.")
     ['#11', '@m6', '@m6/11', 'tkv', '#2500000', '@de']
     """
-    items = list(tokens(text, names_only=True))
+    items = _anchor_tokens(text)
     anchors: list[str] = []
     i = 0
     while i < len(items):
@@ -299,9 +330,25 @@ def is_caseless(text: str) -> bool:
     >>> is_caseless("მთავრობამ ორშაბათს ბერლინში ახალი გადასახადი დაამტკიცა"), is_caseless("Tokayev met Putin.")
     (True, False)
     """
+    if _capitals_exceed(text, _CASELESS_SHARE * len(text)):
+        return False  # above the share of all characters, so of the letters too: most texts say so in 256 characters
     letters = sum(map(str.isalpha, text))
     capitals = sum(map(str.isupper, text))
     return letters > 0 and capitals <= _CASELESS_SHARE * letters
+
+
+_CAPITALS_CHUNK = 256  # characters counted at a time by _capitals_exceed
+
+
+def _capitals_exceed(text: str, limit: float) -> bool:
+    """Whether ``text`` has more than ``limit`` capitals, counted a chunk at a time so that a cased
+    text stops after its first chunk instead of testing every character."""
+    capitals = 0
+    for start in range(0, len(text), _CAPITALS_CHUNK):
+        capitals += sum(map(str.isupper, text[start : start + _CAPITALS_CHUNK]))
+        if capitals > limit:
+            return True
+    return False
 
 
 def all_word_anchors(text: str, features: frozenset[str] = FEATURES) -> set[str]:

@@ -216,6 +216,16 @@ def number_anchor(value: float) -> str:
     return f"#{int(value)}" if value == int(value) else f"#{value:g}"
 
 
+def _digits_anchor(token: str) -> str:
+    """``#`` and the digits of a number or date token, leading zeros dropped: the anchor when
+    the feature that would read its value is off.
+
+    >>> _digits_anchor("6 500"), _digits_anchor("11.06.2019"), _digits_anchor("007")
+    ('#6500', '#11062019', '#7')
+    """
+    return "#" + (regex.sub(r"\D", "", token).lstrip("0") or "0")
+
+
 def _numbers(items: list[Token], i: int) -> tuple[list[str], int]:
     """The anchor of the number at ``items[i]`` with its scale word and remainder; tokens used."""
     value = number_value(items[i].text)
@@ -241,14 +251,18 @@ def _date(token: str) -> list[str]:
 
 
 def _month(items: list[Token], i: int, month: str) -> list[str]:
-    """A month anchor when a number stands next to the month name, and the day when it is one."""
+    """A month anchor when a number stands next to the month name, and the day when it is one.
+
+    A run of more than about 308 digits reads as infinity (:func:`number_value`), which is no
+    day; ``float.is_integer`` says so where ``int(value)`` would raise OverflowError.
+    """
     anchors: list[str] = []
     for j in (i - 1, i + 1):
         if 0 <= j < len(items) and items[j].kind == "number":
             if not anchors:
                 anchors.append(month)
             value = number_value(items[j].text)
-            if value == int(value) and 1 <= value <= 31:
+            if value.is_integer() and 1 <= value <= 31:
                 anchors.append(f"{month}/{int(value)}")
     return anchors
 
@@ -274,7 +288,9 @@ def anchor_sequence(text: str, features: frozenset[str] = FEATURES) -> list[str]
     """The anchors of ``text`` in reading order, repeats included.
 
     ``features`` switches the optional kinds off for measurement: ``exonyms``, ``numbers``
-    (scale words and decimals; plain integers are always anchors), ``dates``, ``quotes``.
+    (scale words and decimals; plain integers are always anchors), ``dates`` (off, a numeric
+    date is one digit anchor: ``11.06.2019`` -> ``#11062019``), ``quotes``. No text makes it
+    raise: a number too long for a float is ``#inf``, and next to a month no day.
 
     >>> anchor_sequence("On 11 June Tokayev paid 2,5 million to Almaniya.")
     ['#11', '@m6', '@m6/11', 'tkv', '#2500000', '@de']
@@ -289,12 +305,13 @@ def anchor_sequence(text: str, features: frozenset[str] = FEATURES) -> list[str]
             pass
         elif token.kind == "date" and "dates" in features:
             anchors.extend(_date(token.text))
+        elif token.kind == "number" and "numbers" in features:
+            found, used = _numbers(items, i)
+            anchors.extend(found)
         elif token.kind in ("date", "number"):
-            if "numbers" in features:
-                found, used = _numbers(items, i)
-                anchors.extend(found)
-            else:
-                anchors.append("#" + (regex.sub(r"\D", "", token.text).lstrip("0") or "0"))  # digits only
+            # a number with "numbers" off, or a date with "dates" off: no number_value can read
+            # "11.06.2019", so it is its digits like any number without the feature
+            anchors.append(_digits_anchor(token.text))
         else:
             canonical = exonym(token.text) if ("dates" in features) else None
             if canonical is not None and is_month(canonical):

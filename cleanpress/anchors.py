@@ -51,11 +51,13 @@ ALL_FEATURES = frozenset({"exonyms", "numbers", "dates", "quotes"})  # every opt
 # (benchmarks/translated.py: F1 -0.005 on whole articles, -0.006 on halves).
 FEATURES = ALL_FEATURES - {"quotes"}
 
-# One token: a numeric date, a number (group separators, decimal part), or a word.
+# One token: a word, a numeric date, or a number (group separators, decimal part). Words come
+# first because most tokens are words; no date or number starts with a letter, so the order
+# changes no match.
 _TOKEN = regex.compile(
-    r"(?P<date>(?<!\d)\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d]))"
+    r"(?P<word>\p{L}[\p{L}\p{M}'’]*)"
+    r"|(?P<date>(?<!\d)\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d]))"
     r"|(?P<number>\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?![\d])(?:[.,]\d+(?![\d]))?|\d+(?:[.,]\d+(?![\d]))?)"
-    r"|(?P<word>\p{L}[\p{L}\p{M}'’]*)"
 )
 # A token with the gap before it, so that one findall yields the whole sequence; every letter
 # or digit starts a token, everything else is gap.
@@ -135,22 +137,51 @@ def tokens(text: str, *, names_only: bool = False) -> Iterator[Token]:
     ['-', '6', 'million', '-', 'Almaniya']
     """
     first = True  # the start of a line starts a sentence
-    for gap, date, number, word in _GAPPED_TOKEN.findall(text):
-        if names_only and word and not word[0].isupper() and not _may_neighbour_a_number(word):
-            first = False
+    for gap, word, date, number in _GAPPED_TOKEN.findall(text):
+        if names_only and _is_plain(word):
             yield PLAIN_WORD
-            continue
-        if first or "\n" in gap:
-            sentence_start, after_quote = True, bool(_OPENING_QUOTE.search(gap[gap.rfind("\n") + 1 :]))
-        elif gap == " ":  # the usual gap: neither a sentence break nor a quote
-            sentence_start = after_quote = False
         else:
-            sentence_start, after_quote = bool(_SENTENCE_BREAK.search(gap)), bool(_OPENING_QUOTE.search(gap))
+            yield _token(gap, word, date, number, first)
         first = False
-        if word:
-            yield Token("word", word, sentence_start, after_quote)
+
+
+def _token(gap: str, word: str, date: str, number: str, first: bool) -> Token:
+    """The token of one match of ``_GAPPED_TOKEN``, told by the gap before it (and ``first``,
+    the first token of the text) whether it starts a sentence or follows an opening quote."""
+    if first or "\n" in gap:
+        sentence_start, after_quote = True, bool(_OPENING_QUOTE.search(gap[gap.rfind("\n") + 1 :]))
+    elif gap == " ":  # the usual gap: neither a sentence break nor a quote
+        sentence_start = after_quote = False
+    else:
+        sentence_start, after_quote = bool(_SENTENCE_BREAK.search(gap)), bool(_OPENING_QUOTE.search(gap))
+    if word:
+        return Token("word", word, sentence_start, after_quote)
+    return Token("date" if date else "number", date or number, sentence_start, after_quote)
+
+
+@lru_cache(maxsize=65536)
+def _is_plain(word: str) -> bool:
+    """A lower-case word that is neither a month nor a scale word: it can make no anchor; False
+    for a date or number (``word`` empty). Cached: asked of every word, and words repeat."""
+    return bool(word) and not word[0].isupper() and not _may_neighbour_a_number(word)
+
+
+def _anchor_tokens(text: str) -> list[Token]:
+    """``list(tokens(text, names_only=True))`` with every run of :data:`PLAIN_WORD` made one, and
+    none at the start: a plain word only keeps its neighbours apart, which one does as well as
+    many, and the start of the list as well as one."""
+    items: list[Token] = []
+    first = previous_plain = True  # no PLAIN_WORD before the first token
+    for gap, word, date, number in _GAPPED_TOKEN.findall(text):
+        if _is_plain(word):
+            if not previous_plain:
+                items.append(PLAIN_WORD)
+            previous_plain = True
         else:
-            yield Token("date" if date else "number", date or number, sentence_start, after_quote)
+            items.append(_token(gap, word, date, number, first))
+            previous_plain = False
+        first = False
+    return items
 
 
 @lru_cache(maxsize=65536)
@@ -185,6 +216,16 @@ def number_anchor(value: float) -> str:
     return f"#{int(value)}" if value == int(value) else f"#{value:g}"
 
 
+def _digits_anchor(token: str) -> str:
+    """``#`` and the digits of a number or date token, leading zeros dropped: the anchor when
+    the feature that would read its value is off.
+
+    >>> _digits_anchor("6 500"), _digits_anchor("11.06.2019"), _digits_anchor("007")
+    ('#6500', '#11062019', '#7')
+    """
+    return "#" + (regex.sub(r"\D", "", token).lstrip("0") or "0")
+
+
 def _numbers(items: list[Token], i: int) -> tuple[list[str], int]:
     """The anchor of the number at ``items[i]`` with its scale word and remainder; tokens used."""
     value = number_value(items[i].text)
@@ -210,14 +251,18 @@ def _date(token: str) -> list[str]:
 
 
 def _month(items: list[Token], i: int, month: str) -> list[str]:
-    """A month anchor when a number stands next to the month name, and the day when it is one."""
+    """A month anchor when a number stands next to the month name, and the day when it is one.
+
+    A run of more than about 308 digits reads as infinity (:func:`number_value`), which is no
+    day; ``float.is_integer`` says so where ``int(value)`` would raise OverflowError.
+    """
     anchors: list[str] = []
     for j in (i - 1, i + 1):
         if 0 <= j < len(items) and items[j].kind == "number":
             if not anchors:
                 anchors.append(month)
             value = number_value(items[j].text)
-            if value == int(value) and 1 <= value <= 31:
+            if value.is_integer() and 1 <= value <= 31:
                 anchors.append(f"{month}/{int(value)}")
     return anchors
 
@@ -243,12 +288,14 @@ def anchor_sequence(text: str, features: frozenset[str] = FEATURES) -> list[str]
     """The anchors of ``text`` in reading order, repeats included.
 
     ``features`` switches the optional kinds off for measurement: ``exonyms``, ``numbers``
-    (scale words and decimals; plain integers are always anchors), ``dates``, ``quotes``.
+    (scale words and decimals; plain integers are always anchors), ``dates`` (off, a numeric
+    date is one digit anchor: ``11.06.2019`` -> ``#11062019``), ``quotes``. No text makes it
+    raise: a number too long for a float is ``#inf``, and next to a month no day.
 
     >>> anchor_sequence("On 11 June Tokayev paid 2,5 million to Almaniya.")
     ['#11', '@m6', '@m6/11', 'tkv', '#2500000', '@de']
     """
-    items = list(tokens(text, names_only=True))
+    items = _anchor_tokens(text)
     anchors: list[str] = []
     i = 0
     while i < len(items):
@@ -258,12 +305,13 @@ def anchor_sequence(text: str, features: frozenset[str] = FEATURES) -> list[str]
             pass
         elif token.kind == "date" and "dates" in features:
             anchors.extend(_date(token.text))
+        elif token.kind == "number" and "numbers" in features:
+            found, used = _numbers(items, i)
+            anchors.extend(found)
         elif token.kind in ("date", "number"):
-            if "numbers" in features:
-                found, used = _numbers(items, i)
-                anchors.extend(found)
-            else:
-                anchors.append("#" + (regex.sub(r"\D", "", token.text).lstrip("0") or "0"))  # digits only
+            # a number with "numbers" off, or a date with "dates" off: no number_value can read
+            # "11.06.2019", so it is its digits like any number without the feature
+            anchors.append(_digits_anchor(token.text))
         else:
             canonical = exonym(token.text) if ("dates" in features) else None
             if canonical is not None and is_month(canonical):
@@ -299,9 +347,25 @@ def is_caseless(text: str) -> bool:
     >>> is_caseless("მთავრობამ ორშაბათს ბერლინში ახალი გადასახადი დაამტკიცა"), is_caseless("Tokayev met Putin.")
     (True, False)
     """
+    if _capitals_exceed(text, _CASELESS_SHARE * len(text)):
+        return False  # above the share of all characters, so of the letters too: most texts say so in 256 characters
     letters = sum(map(str.isalpha, text))
     capitals = sum(map(str.isupper, text))
     return letters > 0 and capitals <= _CASELESS_SHARE * letters
+
+
+_CAPITALS_CHUNK = 256  # characters counted at a time by _capitals_exceed
+
+
+def _capitals_exceed(text: str, limit: float) -> bool:
+    """Whether ``text`` has more than ``limit`` capitals, counted a chunk at a time so that a cased
+    text stops after its first chunk instead of testing every character."""
+    capitals = 0
+    for start in range(0, len(text), _CAPITALS_CHUNK):
+        capitals += sum(map(str.isupper, text[start : start + _CAPITALS_CHUNK]))
+        if capitals > limit:
+            return True
+    return False
 
 
 def all_word_anchors(text: str, features: frozenset[str] = FEATURES) -> set[str]:

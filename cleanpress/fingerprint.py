@@ -18,9 +18,9 @@ them to its vocabulary (``anchor_names``), so that a match can say which anchors
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Iterable
 
 import numpy as np
@@ -35,6 +35,7 @@ from .document import Document
 _WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+")
 _LETTER_SCRIPT = regex.compile(r"(\p{Latin})|(\p{Cyrillic})|(\p{Greek})|(\p{Arabic})|(\p{Han})|(\p{L})")
 _SCRIPT_NAMES = ("Latin", "Cyrillic", "Greek", "Arabic", "Han", "Other")
+_xxh32 = xxhash.xxh32_intdigest  # looked up once, not once per shingle
 ANCHOR_TEXT_CHARS = 50_000  # translation anchors come from this much of a document at most
 _SCRIPT_SAMPLE = 2000  # characters looked at to tell a document's main script
 
@@ -99,6 +100,23 @@ def shingle_hashes(items: list[bytes]) -> np.ndarray:
     return np.unique(np.fromiter(map(xxhash.xxh32_intdigest, items), dtype=np.uint32, count=len(items)))
 
 
+def word_shingle_hashes(tokens: list[str], n: int) -> np.ndarray:
+    """``shingle_hashes(shingles(tokens, n))``, faster: the words are joined and encoded once and
+    every shingle is hashed as a slice of that, instead of being joined and encoded on its own.
+
+    >>> tokens = "на 6 500 км дороги".split()
+    >>> np.array_equal(word_shingle_hashes(tokens, 2), shingle_hashes(shingles(tokens, 2)))
+    True
+    """
+    data = " ".join(tokens).encode("utf-8")
+    # starts[k]: the byte where word k starts; starts[k + 1] - 1: where it ends (its space follows)
+    starts = list(accumulate(map((1).__add__, map(len, map(str.encode, tokens))), initial=0))
+    count = max(len(tokens) - n + 1, 1) if tokens else 0  # fewer than n words make one shingle
+    ends = starts[min(n, len(tokens)) :]  # one past the last word's space
+    hashes = [_xxh32(data[start : end - 1]) for start, end in zip(starts[:count], ends)]
+    return np.unique(np.array(hashes, dtype=np.uint32))
+
+
 @lru_cache(maxsize=8)
 def _template(num_perm: int, seed: int) -> MinHash:
     # Permutations are drawn once per setting and shared by every signature.
@@ -144,11 +162,19 @@ def main_script(text: str) -> str:
     ('Cyrillic', 'Latin')
     """
     counts = [0] * len(_SCRIPT_NAMES)
-    for char, count in Counter(text[:_SCRIPT_SAMPLE]).items():
-        group = _script_group(char)
+    for code_point, count in zip(*_code_point_counts(text[:_SCRIPT_SAMPLE])):
+        group = _script_group(chr(code_point))
         if group is not None:
             counts[group] += count
     return _SCRIPT_NAMES[counts.index(max(counts))] if any(counts) else "None"
+
+
+def _code_point_counts(text: str) -> tuple[list[int], list[int]]:
+    """The distinct code points of ``text`` and how often each occurs: numpy counts a sample a few
+    times faster than ``collections.Counter`` (lone surrogates are counted as they are)."""
+    code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    distinct, counts = np.unique(code_points, return_counts=True)
+    return distinct.tolist(), counts.tolist()
 
 
 @lru_cache(maxsize=65536)
@@ -192,7 +218,7 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
     True
     """
     tokens = words(doc.text)
-    hashed = shingle_hashes(shingles(tokens, config.ngram))
+    hashed = word_shingle_hashes(tokens, config.ngram)
     # the same values minhash() gives for the shingles themselves, without hashing them twice
     near = hash_minhash(hashed.astype(np.uint64), config.num_perm, config.seed)
     if near is None:

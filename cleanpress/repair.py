@@ -18,13 +18,23 @@ the spaces around) what they fix, and NFC runs before the mixed-script check so 
 such as ``Ё`` are single code points when they are compared with their twins.
 
 Every fixer does its work in a few precompiled regular-expression passes, never in a Python
-loop over characters, because the whole pipeline has to run at about 10 MB/s.
+loop over characters, because the whole pipeline has to run at about 10 MB/s. Most text needs
+no repair, so each fixer first asks a ``*_could_change`` function, a scan far cheaper than its
+own passes (a character class, a substring test), whether it could change the text at all;
+each is sound by construction, and tests/test_repair.py checks that switching them all off
+changes no output and no explanation.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable
+from typing import Any, Callable, Iterable
+
+try:  # the parser behind re.compile, to read what the badness regex needs (see _window_search)
+    from re import _constants as _sre, _parser as _sre_parse
+except ImportError:  # Python 3.10
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 import ftfy
 import ftfy.badness
@@ -206,14 +216,119 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 
 
 # What each fixer _FTFY_CONFIG enables needs before it can change a segment of text: an entity
-# ("&"), a C1 control, a Latin ligature, a surrogate, a terminal escape (ESC), or mojibake as
+# (as ftfy's unescape_html finds them: a bare "&", as in "Food & Drinks", is left alone), a C1
+# control, a Latin ligature, a surrogate, a terminal escape (ESC), or mojibake as
 # ftfy's own badness regex sees it. ftfy checks that regex on every line (its segments); with
 # MULTILINE, its one "^" matches at each line start, so one search over the whole text finds
 # whatever a search of any line would.
 _FTFY_TRIGGERS = re.compile(
-    "[&\x1b\x80-\x9f\ud800-\udfff" + "".join(sorted(re.escape(chr(c)) for c in ftfy.chardata.LIGATURES)) + "]"
+    "[\x1b\x80-\x9f\ud800-\udfff" + "".join(sorted(re.escape(chr(c)) for c in ftfy.chardata.LIGATURES)) + "]"
 )
 _FTFY_BADNESS = re.compile(ftfy.badness.BADNESS_RE.pattern, ftfy.badness.BADNESS_RE.flags | re.MULTILINE)
+
+
+# The badness regex is a long alternation that re tries at every position of the text, which
+# costs more than everything else in the repair stage. But every one of its alternatives needs
+# some rare character (a currency sign, a box-drawing piece, an accented capital...) and
+# matches at most a few characters, so it is enough to search a small window around each
+# occurrence of those characters. Both facts are read from the parsed regex, not written down.
+_SAFE_OPS = {
+    _sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY, _sre.BRANCH, _sre.SUBPATTERN,
+    _sre.MAX_REPEAT, _sre.MIN_REPEAT,
+}
+# With a start position, these still match only at the real start of the text or of a line.
+_SAFE_ANCHORS = {_sre.AT_BEGINNING, _sre.AT_BEGINNING_LINE, _sre.AT_BEGINNING_STRING}
+
+
+def _needed_characters(items: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
+    """Characters of which every match of a parsed regex sequence contains at least one.
+
+    Of the sets that qualify (one per item that always consumes a character from a set), the
+    one with the fewest letters and spaces is chosen, so that its characters are rare in text;
+    None when there is no such set. Raises :class:`_WindowSearchUnsafe` when the regex uses
+    anything a window search could get wrong (lookarounds, word boundaries, end anchors,
+    which look past the window's edges).
+    """
+    candidates = []
+    for op, arg in items:
+        needed: frozenset[str] | None = None
+        if op not in _SAFE_OPS and not (op is _sre.AT and arg in _SAFE_ANCHORS):
+            raise _WindowSearchUnsafe(op)
+        if op is _sre.LITERAL:
+            needed = frozenset(chr(arg))
+        elif op is _sre.IN:
+            needed = _class_characters(arg)
+        elif op is _sre.BRANCH:
+            alternatives = [_needed_characters(alternative) for alternative in arg[1]]
+            if all(alternatives):
+                needed = frozenset().union(*alternatives)  # type: ignore[arg-type]
+        elif op is _sre.SUBPATTERN:
+            needed = _needed_characters(arg[-1])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            inner = _needed_characters(arg[2])  # checked for safety even when optional
+            needed = inner if arg[0] >= 1 else None
+        if needed:
+            candidates.append(needed)
+    return min(candidates, key=_commonness, default=None)
+
+
+class _WindowSearchUnsafe(Exception):
+    """The regex uses an operator that might look beyond a search window."""
+
+
+def _class_characters(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """The characters of a parsed ``[...]`` made of literals and ranges only, else None."""
+    chars: set[str] = set()
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            chars.add(chr(arg))
+        elif op is _sre.RANGE:
+            chars.update(map(chr, range(arg[0], arg[1] + 1)))
+        else:  # a negated class or a category (\s, \w) holds too many characters to look for
+            return None
+    return frozenset(chars)
+
+
+def _commonness(chars: frozenset[str]) -> tuple[int, int]:
+    """How often a set of characters can be expected in text, roughly: spaces most, then
+    lower-case letters, capitals, and symbols and uncased marks (ˆ, ª) least. Only the order
+    matters, and only for speed: any of the sets is a sound choice."""
+    weights = {"Zs": 10, "Ll": 3, "Lu": 2}  # Zs: the spaces (a C1 control such as \x85 is rare)
+    return sum(weights.get(unicodedata.category(c), 0) for c in chars), len(chars)
+
+
+def _window_search(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """A function equal to ``bool(pattern.search(text))`` that only searches near the
+    characters every match needs; ``pattern.search`` itself when that cannot be done soundly.
+
+    A match that holds a needed character at ``i`` lies within ``width - 1`` characters of
+    it, and ``search(text, pos, endpos)`` sees only that stretch (``^`` still matches only at
+    real line starts), so it finds a match there exactly when one exists.
+    """
+    parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+    try:
+        needed = _needed_characters(parsed)
+    except _WindowSearchUnsafe:
+        needed = None
+    width = parsed.getwidth()[1]
+    if not needed or width > 64:
+        return lambda text: pattern.search(text) is not None
+    needed_somewhere = re.compile("[" + "".join(map(re.escape, sorted(needed))) + "]")
+
+    def search_near_needed_characters(text: str) -> bool:
+        for windows, hit in enumerate(needed_somewhere.finditer(text)):
+            start = max(0, hit.start() - width + 1)
+            if windows == _MAX_WINDOWS:  # text full of them: one search of the rest is cheaper
+                return pattern.search(text, start) is not None
+            if pattern.search(text, start, hit.start() + width):
+                return True
+        return False
+
+    return search_near_needed_characters
+
+
+_MAX_WINDOWS = 100  # a window search costs about 2 µs, the whole of a 3 KB text 600 µs
+_has_mojibake = _window_search(_FTFY_BADNESS)
 
 
 def ftfy_could_change(text: str) -> bool:
@@ -225,7 +340,7 @@ def ftfy_could_change(text: str) -> bool:
     """
     if len(text) > _FTFY_CONFIG.max_decode_length:
         return True
-    return bool(_FTFY_TRIGGERS.search(text) or _FTFY_BADNESS.search(text))
+    return bool(_FTFY_TRIGGERS.search(text) or ftfy.chardata.HTML_ENTITY_RE.search(text)) or _has_mojibake(text)
 
 
 def fix_encoding_and_entities(text: str, changes: ChangeLog | None = None) -> str:
@@ -304,6 +419,14 @@ _KEPT_JOINER = (
 _INVISIBLE = regex.compile(
     rf"(?V1)[{_ALWAYS_INVISIBLE}]+|(?!{_KEPT_JOINER})[\u200C\u200D]"
 )
+# Every match is one of these characters: a plain class that re scans for 7x less than the
+# lookarounds of _INVISIBLE cost.
+_INVISIBLE_CANDIDATE = re.compile(f"[{_ALWAYS_INVISIBLE}\u200C\u200D]")
+
+
+def invisible_could_change(text: str) -> bool:
+    """False when :func:`remove_invisible_characters` is sure to return ``text`` unchanged."""
+    return _INVISIBLE_CANDIDATE.search(text) is not None
 
 
 def remove_invisible_characters(text: str, changes: ChangeLog | None = None) -> str:
@@ -323,6 +446,8 @@ def remove_invisible_characters(text: str, changes: ChangeLog | None = None) -> 
     >>> remove_invisible_characters("Kazin\\u200cform")
     'Kazinform'
     """
+    if not invisible_could_change(text):
+        return text
     return _substitute(_INVISIBLE, "", text, changes)
 
 
@@ -347,7 +472,15 @@ def remove_email_placeholders(text: str, changes: ChangeLog | None = None) -> st
     >>> remove_email_placeholders("Email: [email\\u00a0protected]\\nBizə [email protected] yazın")
     'Email:\\nBizə yazın'
     """
+    if not email_could_change(text):
+        return text
     return _substitute(_EMAIL, "", text, changes)
+
+
+def email_could_change(text: str) -> bool:
+    """False when :func:`remove_email_placeholders` is sure to return ``text`` unchanged: every
+    placeholder starts with a "[", which a substring test finds far faster than _EMAIL."""
+    return "[" in text
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,6 +518,16 @@ _MIXED_SCRIPT_WORD = regex.compile(
     r"|\p{Cyrillic}[[\p{L}\p{M}]--\p{Latin}]*+\p{Latin})"
     rf"{_WORD_CHAR}*+"
 )
+
+# Every match holds a character of each script; one-script text (most text) is found out by a
+# scan for a Cyrillic character, 20x cheaper than _MIXED_SCRIPT_WORD's word-by-word search.
+_ANY_CYRILLIC = regex.compile(r"\p{Cyrillic}")
+_ANY_LATIN = regex.compile(r"\p{Latin}")
+
+
+def mixed_script_could_change(text: str) -> bool:
+    """False when :func:`fix_mixed_script_words` is sure to return ``text`` unchanged."""
+    return _ANY_CYRILLIC.search(text) is not None and _ANY_LATIN.search(text) is not None
 
 
 def _rewrite_in_one_script(word: str) -> str:
@@ -425,6 +568,8 @@ def fix_mixed_script_words(text: str, changes: ChangeLog | None = None) -> str:
     >>> fix_mixed_script_words("Kaзaxcтaн Қасим-Жомарт Qazaxıstan Tokaйev")
     'Казахстан Қасим-Жомарт Qazaxıstan Tokaйev'
     """
+    if not mixed_script_could_change(text):
+        return text
     return (changes or ChangeLog()).sub_words(_MIXED_SCRIPT_WORD, _rewrite_in_one_script, text)
 
 
@@ -432,13 +577,33 @@ def fix_mixed_script_words(text: str, changes: ChangeLog | None = None) -> str:
 # 6. Whitespace
 # --------------------------------------------------------------------------------------------
 
-_LINE_BREAK = regex.compile(r"\r\n|[\r\x0B\x0C\x85\u2028\u2029]")
+_LINE_BREAK_CHARACTERS = r"[\r\x0B\x0C\x85\u2028\u2029]"
+_LINE_BREAK = regex.compile(rf"\r\n|{_LINE_BREAK_CHARACTERS}")
 _SPACE = r"[\t\p{Zs}]"  # tab and every Unicode space separator (NBSP, thin, ideographic...)
+_NOT_PLAIN_SPACE = rf"[{_SPACE}--\x20]"
 _SPACES_AT_LINE_END = regex.compile(rf"{_SPACE}+(?=\n|\Z)")
 # Runs of two or more spaces, or a single space that is not the plain one.
-_SPACES_TO_FOLD = regex.compile(rf"(?V1){_SPACE}{{2,}}|[{_SPACE}--\x20]")
+_SPACES_TO_FOLD = regex.compile(rf"(?V1){_SPACE}{{2,}}|{_NOT_PLAIN_SPACE}")
 _BLANK_LINES = regex.compile(r"\n{3,}")
 _BLANK_LINES_AT_EDGES = regex.compile(r"\A\n+|\n+\Z")
+# Cheap scans that find text the space and line-break passes would leave alone (most text).
+_ANY_LINE_BREAK_TO_FOLD = re.compile(_LINE_BREAK_CHARACTERS)
+_ANY_NOT_PLAIN_SPACE = regex.compile(rf"(?V1){_NOT_PLAIN_SPACE}")
+
+
+def line_breaks_could_change(text: str) -> bool:
+    """False when the line-break pass of :func:`fold_whitespace` would change nothing."""
+    return _ANY_LINE_BREAK_TO_FOLD.search(text) is not None
+
+
+def spaces_could_change(text: str) -> bool:
+    """False when neither space pass of :func:`fold_whitespace` would change anything: a run
+    of spaces to fold, or spaces at a line end, either hold a space other than " " or are
+    made of plain spaces, which the substring tests find."""
+    return (
+        "  " in text or " \n" in text or text.endswith(" ")
+        or _ANY_NOT_PLAIN_SPACE.search(text) is not None
+    )
 
 
 def fold_whitespace(text: str, changes: ChangeLog | None = None) -> str:
@@ -451,9 +616,11 @@ def fold_whitespace(text: str, changes: ChangeLog | None = None) -> str:
     >>> fold_whitespace("\\n \\nOrta\\u00a0Asiya \\t sammiti \\r\\n\\r\\n \\n\\u2028Moskva\\n")
     'Orta Asiya sammiti\\n\\nMoskva'
     """
-    text = _substitute(_LINE_BREAK, "\n", text, changes)
-    text = _substitute(_SPACES_AT_LINE_END, "", text, changes)
-    text = _substitute(_SPACES_TO_FOLD, " ", text, changes)
+    if line_breaks_could_change(text):
+        text = _substitute(_LINE_BREAK, "\n", text, changes)
+    if spaces_could_change(text):
+        text = _substitute(_SPACES_AT_LINE_END, "", text, changes)
+        text = _substitute(_SPACES_TO_FOLD, " ", text, changes)
     text = _substitute(_BLANK_LINES, "\n\n", text, changes)
     return _substitute(_BLANK_LINES_AT_EDGES, "", text, changes)
 

@@ -125,3 +125,38 @@ def test_german_capitalised_nouns_make_a_fallback_set():
     same_text_as_english = fingerprint(Document(id="en", text=text, lang="en"), CleanConfig())
     assert fp.fallback and not same_text_as_english.fallback
     assert {"tkv", "ptn", "stn", phonetic_key("Regierung")} <= set(fp.anchor_names)
+
+
+def _generated_documents(n: int, seed: int) -> list[str]:
+    """News-like documents from the benchmarks' generator (en, de, ru, tr, with site chrome)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from run import generate_corpus
+
+    return [record["text"] for record in generate_corpus(n, seed=seed)[0]]
+
+
+def test_language_is_exactly_what_py3langid_says_on_thousands_of_texts():
+    """cleanpress computes py3langid's features with numpy; the guesses must not move a bit."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
+
+    from cleanpress.language import SAMPLE_CHARS, _identifier
+
+    plain = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    documents = [body(stem) for stem in (*TRANSLATION_PAIR, OTHER_ARTICLE)] + _generated_documents(1000, seed=11)
+    lines = [line for text in documents[:150] for line in text.split("\n") if line.strip()]
+    odd = ["a", "Я", "ok", "x" * 5000, "Ã¶tÉ™n â€œsammitâ€", "北京时间 新闻", "🙂 привет 🙂", "ﬁnance Ǆ ǅ", "\ud83d lone surrogate"]
+    texts = documents + lines + odd
+    assert len(texts) > 3000
+    for text in texts:
+        sample = text[:SAMPLE_CHARS]
+        data = plain._encode(sample)
+        expected_features = visit_counts(plain.tk_nextmove, plain._rowbase, plain.tk_output, data) or {}
+        assert list(_identifier()._feature_counts(data).items()) == list(expected_features.items())
+        assert _identifier().classify(sample) == plain.classify(sample), sample[:80]
+        assert _identifier().rank(sample)[:5] == plain.rank(sample)[:5], sample[:80]
+        lang, probability = plain.classify(sample)
+        expected = (lang, round(float(probability), 4)) if any(c.isalpha() for c in sample) else ("und", 0.0)
+        assert identify(text) == expected

@@ -424,3 +424,69 @@ def test_ftfy_fast_path_on_random_mojibake_alphabet(text: str) -> None:
 
     if not ftfy_could_change(text):
         assert ftfy.fix_text(text, _FTFY_CONFIG) == text
+
+
+# ------------------------------------------------------------- every shortcut changes nothing
+
+import cleanpress.repair as repair_module  # noqa: E402
+
+# Each fixer skips its work on text that a cheap check (a ``*_could_change`` function) shows
+# it would leave alone. Switching every check to "always True" gives the repair stage as it
+# was without them; the two must agree on every text, repairs and their samples included.
+SHORTCUTS = sorted(name for name in vars(repair_module) if name.endswith("_could_change"))
+BENCH_PAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "boilerplate-aeb" / "input"
+CRAFTED = [
+    "", " ", "\n", "a ", "a\t", "a \nb", "a  b", "a\u00a0b", "a\u3000\u3000b", "\r\nx\r", "x\u2028y\x0c",
+    "\n\n\nx\n\n\n\n", "[email protected]", "Yazın: [Email Protected]", "[email&#160;protected]", "[ email protected]", "[x]",
+    "Kaza\u00adkh\u200bstan\u200e\ufeff\x07", "Kazin\u200cform", "\u0645\u06cc\u200c\u062e", "\U0001f468\u200d\U0001f469",
+    "МОSKVА Кazinform", "Kaзaxcтaн", "Ⅻ Ж aЖ", "Ã–tÉ™n hÉ™ftÉ™ &amp; &quot;sammit&quot;", "â€œquotedâ€\x9d",
+    "Ã©tÃ©", "AT&amp;T", "Food & Drinks", "AT&amp T", "&nTILDE; &NTILDE;", "&#160;", "ﬁnance", "\x1b[31mred\x1b[0m", "\x85", "\ud83d", "Ã\u00a0la", "voilÃ le",
+    "вЂ™", "ГўВЂВ™s", "Ð¡Ð»Ð¾Ð²Ð¾", "Ø§Ù„Ø¹Ø±Ø¨ÙŠØ©", "à²¨", "√©", "×²", "Â©2025 Â ", "€™" * 80,
+    "Ünlü İstanbul Şişli Çarşı Ğ", "«Ок» — “Astana” ‘x’ „y“ © ™ ® № 5 ½ µ °C",
+]
+
+
+def _shortcut_texts() -> list[str]:
+    """Real and generated text: the seeds, 300 generated pages, damaged seeds, the boilerplate
+    bench's scraped pages when the data is there, crafted cases, and every line of them."""
+    texts = _fast_path_texts() + [damage(text) for text in SEED_TEXTS.values()] + CRAFTED
+    if BENCH_PAGES.is_dir():
+        pages = [path.read_text(encoding="utf-8") for path in sorted(BENCH_PAGES.glob("*.txt"))]
+        texts += pages + [mojibake(page) for page in pages[:20]] + [damage(page) for page in pages[:20]]
+    return texts + sorted({line + end for text in texts[:60] for line in text.split("\n") for end in ("", " ")})
+
+
+def _without_shortcuts(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in SHORTCUTS:
+        monkeypatch.setattr(repair_module, name, lambda text: True)
+
+
+def test_the_shortcuts_are_the_ones_this_test_switches_off() -> None:
+    assert SHORTCUTS == [
+        "email_could_change", "ftfy_could_change", "invisible_could_change",
+        "line_breaks_could_change", "mixed_script_could_change", "spaces_could_change",
+    ]
+
+
+def test_repair_with_and_without_shortcuts_is_identical_on_real_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _shortcut_texts()
+    assert len(texts) > 3000
+    skipped = {name: sum(not getattr(repair_module, name)(text) for text in texts) for name in SHORTCUTS}
+    assert all(count > len(texts) // 4 for count in skipped.values()), skipped  # the shortcuts are taken
+
+    def results() -> list[tuple[object, ...]]:  # the chain, and each fixer on its own
+        return [(repair_text(text), *(fixer(text) for fixer in FIXERS)) for text in texts]
+
+    with_shortcuts = results()
+    _without_shortcuts(monkeypatch)
+    for text, expected, result in zip(texts, with_shortcuts, results()):
+        assert result == expected, text[:200]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(damaged_texts(), st.text(alphabet=st.sampled_from(list("aЖ Ã©¶â€œ™\n&;#1x\x1b[m\x85ﬁÂ\xa0\t\u2028\r\u200bĞİ«»вЂ")), max_size=40)))
+def test_repair_with_and_without_shortcuts_is_identical_on_random_text(text: str) -> None:
+    expected = repair_text(text)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _without_shortcuts(monkeypatch)
+        assert repair_text(text) == expected

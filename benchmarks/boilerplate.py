@@ -1,7 +1,7 @@
 """Boilerplate benchmark alone: ``python benchmarks/boilerplate.py [../shared/bench | ../shared/bench/boilerplate-aeb]``.
 
 The same section as ``python benchmarks/run.py --only boilerplate``: keep everything, the rules,
-the shipped line model (in-sample and 5-fold cross-validated by page), plain trafilatura on the
+the line model, the stacked model and the shipped decoding (each 5-fold cross-validated by page, nested), plain trafilatura on the
 HTML, and cleanpress on the HTML, scored with the benchmark's own bow_f1.
 """
 from __future__ import annotations

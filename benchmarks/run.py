@@ -307,10 +307,10 @@ def cross_validated_rows(data: Path) -> list[Row]:
     import train_boilerplate
 
     pages = train_boilerplate.load_pages(data)
-    threshold = train_boilerplate.THRESHOLD
-    P, R, F = train_boilerplate.cross_validate(pages, train_boilerplate.load_scorer(data), (threshold,))[threshold]
+    results = train_boilerplate.cross_validate(pages, train_boilerplate.load_scorer(data))
     # speed is not comparable (it includes training); the rules-only row times the stripper
-    return [(f"cleanpress strip, {train_boilerplate.FOLDS}-fold cross-validated by page (text)", "text", P, R, F, "-")]
+    return [(f"cleanpress strip, {name}, {train_boilerplate.FOLDS}-fold cross-validated by page (text)", "text", P, R, F, "-")
+            for name, (P, R, F) in results.items()]
 
 
 def score_pages(bow_f1: ModuleType, gold_dir: Path, pred_dir: Path, ids: list[str]) -> list[tuple[float, float, float]]:

@@ -28,6 +28,14 @@ Rules (the ``rule`` of each :class:`~cleanpress.document.Removal`):
     ``label: value`` lines and stamps: view counts, source URLs, archive notes, photo credits.
 ``markup``
     HTML or script residue that a scraper let through.
+``line-model``
+    a line the learned line model (:mod:`cleanpress.linemodel`) scores as chrome, with its score.
+``outside-article``
+    a line that may read as text but lies outside the page's one main run of text: a reader
+    comment, a teaser or an author bio after the article, with the model's score.
+``headline``
+    not chrome: the headline above the article (with its kicker or subtitle), moved out of the
+    text into the document's ``title`` (``headline="title"``, the default; see :func:`strip`).
 
 The decision is split in two so that a learned model can replace the second half:
 :func:`line_features` describes every line, :func:`decide` turns features into removals.
@@ -37,16 +45,18 @@ copyright and reuse notices up to 40), so that an article sentence containing "s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import regex
 
+from cleanpress.config import HEADLINE_MODES
 from cleanpress.document import Removal
 
 if TYPE_CHECKING:
-    from cleanpress.linemodel import BoostedTrees, LineTable
+    from cleanpress.linemodel import LineModel, LineTable
 
-__all__ = ["CUE_WORDS", "RULES", "LineFeatures", "StripResult", "decide", "line_features", "strip"]
+__all__ = ["CUE_WORDS", "RULES", "LineFeatures", "StripResult", "decide", "line_features", "strip", "strip_with_verdicts"]
 
 RULES: frozenset[str] = frozenset(
     {
@@ -61,6 +71,8 @@ RULES: frozenset[str] = frozenset(
         "metadata-line",
         "markup",
         "line-model",
+        "outside-article",
+        "headline",
     }
 )
 
@@ -208,6 +220,10 @@ CUE_WORDS: dict[str, tuple[str, ...]] = {
 # Size limits: cue words only count on short lines, so an article sentence that happens to
 # contain "source" or "share" is never cut.
 SHORT_WORDS = 8  # widget, metadata, sidebar heading, contacts
+HEADLINE_WORDS = (3, 30)  # fewest and most words of a headline kept above the article
+SIGNATURE_WORDS = 12  # most words of a signature line kept below it
+TITLE_LINES = 2  # headline and kicker (or subtitle): the nearest lines above the article the rules keep
+BYLINE_LINES = 2  # signature and the author's title: the nearest lines below it the rules keep
 ATTRIBUTION_WORDS = 12
 NOTICE_WORDS = 40  # copyright, reuse and site-promo notices may be a long sentence
 PATTERN_CHARS = 600  # pattern regexes only run on lines up to this length
@@ -225,6 +241,8 @@ SHORT_SCORE = -1.0  # a short line that is not a sentence: menu item, headline, 
 # after it footer.
 POSITIONAL = "positional"
 MODEL_RULE = "line-model"  # removed by the line model where no rule names the line
+SPAN_RULE = "outside-article"  # removed for standing outside the article's run of text
+HEADLINE_RULE = "headline"  # moved from the text into the title
 # On text extracted from HTML, the rules that name chrome wherever it stands. Not repeated-line:
 # after extraction a repeated short line is a list item of the article far more often than a menu.
 EXTRACTED_TEXT_RULES = frozenset({"markup", "footer", "attribution", "sidebar", "link-list", "metadata-line", "widget"})
@@ -323,6 +341,7 @@ class StripResult:
 
     text: str
     removed: list[Removal]
+    title: str | None = None  # the headline lines moved out of the text (rule ``headline``), one per line
 
 
 @dataclass(slots=True, frozen=True)
@@ -370,6 +389,27 @@ class LineFeatures:
             return False
         return (self.words >= 10 and self.sentence_like) or (self.chars >= 250 and self.sentences > 0)
 
+    @property
+    def is_plain_words(self) -> bool:
+        """Prose without contacts, links or stamps: what a headline or a signature is made of."""
+        return self.is_prose and not (self.has_url or self.has_email or self.has_phone or self.stamp)
+
+    @property
+    def looks_like_headline(self) -> bool:
+        """A few plain words that do not end like a sentence or a label ("Council approves new bridge").
+
+        Headlines end without a full stop, or with "?" / "!"; a line ending in "." or ":" above
+        the article is a teaser, a dateline or a lead-in.
+        """
+        return HEADLINE_WORDS[0] <= self.words <= HEADLINE_WORDS[1] and not self.text.endswith((".", ":")) \
+            and self.is_plain_words
+
+    @property
+    def looks_like_signature(self) -> bool:
+        """A name, or a name's title, below an article ("Jane Smith,"): short, no sentence, no digits."""
+        return 1 <= self.words <= SIGNATURE_WORDS and not self.sentence_like and not self.has_digit \
+            and self.is_plain_words
+
 
 def strip(
     text: str,
@@ -378,14 +418,16 @@ def strip(
     min_repeat: int = 3,
     mode: str = "text",
     use_model: bool = True,
-    model: BoostedTrees | None = None,
+    model: LineModel | None = None,
     line_frequency: Callable[[str], int] | None = None,
+    headline: str = "title",
 ) -> StripResult:
     """Remove site chrome from a plain-text page and say which rule removed each line.
 
     ``mode="text"`` is for whole scraped pages: the rules describe every line and find the
     article's main block, then the line model (:mod:`cleanpress.linemodel`) decides; a line it
-    removes keeps the name of the rule that fired on it, or ``line-model``, and its score.
+    removes keeps the name of the rule that fired on it, or ``line-model`` (or ``outside-article``)
+    and its score.
     ``mode="html"`` is for text that trafilatura already extracted from HTML: only the pattern
     rules that name chrome on their own run (share and comment prompts, sidebar headings and
     their lists, copyright and contact footers), since the main block was found from the markup.
@@ -394,6 +436,12 @@ def strip(
     short line a ``repeated-line``. ``model`` replaces the shipped line model (for training).
     ``line_frequency(line)`` is the number of documents of the corpus that contain a line
     (:class:`cleanpress.linefreq.LineFrequencies`), which the model uses: chrome repeats.
+    ``headline`` says where the headline above the article goes (a few plain words the rules
+    keep, with its kicker: :func:`headline_and_signature`): ``"title"`` moves it out of the text
+    into :attr:`StripResult.title` (rule ``headline``), as extractors keep the title apart from
+    the body; ``"text"`` keeps it atop the text. With either, the signature below the article is
+    kept whatever the model says. ``"model"``: the model decides on both, as on any line (its
+    training texts have neither).
 
     >>> page = "\\n".join([
     ...     "Home", "World", "Sport",
@@ -403,36 +451,57 @@ def strip(
     ...     "© 2024 Example News. All rights reserved.",
     ... ])
     >>> result = strip(page)
-    >>> print(result.text)
+    >>> print(result.title)
     Council approves the new bridge
+    >>> print(result.text)
     The city council voted on Tuesday to build a new bridge over the river, ending a decade of debate.
     Construction is expected to start next spring and to last about three years, officials said.
     >>> [(r.line, r.rule) for r in result.removed]
-    [(1, 'navigation'), (2, 'navigation'), (3, 'navigation'), (7, 'footer')]
+    [(1, 'navigation'), (2, 'navigation'), (3, 'navigation'), (4, 'headline'), (7, 'footer')]
+    >>> strip(page, headline="text").text.startswith("Council approves the new bridge")
+    True
     """
     lines = text.split("\n")
     if mode == "html":
         return _assemble(lines, _extracted_text_rules(lines, min_repeat))
     if mode != "text":
         raise ValueError(f"mode must be 'text' or 'html', got {mode!r}")
+    if headline not in HEADLINE_MODES:
+        raise ValueError(f"headline must be one of {', '.join(HEADLINE_MODES)}, got {headline!r}")
     if not use_model:
-        return _assemble(lines, decide(line_features(lines), min_repeat=min_repeat))
+        features = line_features(lines)
+        page = decide_page(features, min_repeat=min_repeat)
+        if headline == "title":
+            _move_headline(page.decisions, headline_and_signature(features, page.decisions, page.body)[0], features)
+        return _assemble(lines, page.decisions)
     from .linemodel import default_model, line_table  # the model module builds on this one
 
     table = line_table(lines, min_repeat=min_repeat, line_frequency=line_frequency)
     model = model or default_model()
-    return _assemble(lines, *model_decisions(table, model.probability(table.matrix), model.threshold))
+    probabilities = model.probability(table)
+    return strip_with_verdicts(lines, table, probabilities, model.verdicts(table, probabilities), headline)
+
+
+def strip_with_verdicts(
+    lines: list[str], table: LineTable, probabilities: Sequence[float], verdicts: Sequence[str | None],
+    headline: str = "title",
+) -> StripResult:
+    """The page stripped by the rules and a model's verdicts (see :func:`model_decisions`)."""
+    return _assemble(lines, *model_decisions(table, probabilities, verdicts, headline))
 
 
 def model_decisions(
-    table: LineTable, probabilities: Sequence[float], threshold: float
+    table: LineTable, probabilities: Sequence[float], verdicts: Sequence[str | None], headline: str = "title"
 ) -> tuple[list[str | None], dict[int, float]]:
-    """How the rules and the model's probabilities (one per non-blank line) combine into the
-    decision of every line, and the score of each line the model removed. Separate from
-    :func:`strip` so that training can score many thresholds without rebuilding the table."""
+    """How the rules and the model combine into the decision of every line, and the score of
+    each line the model removed. The model gives a probability and a verdict per non-blank line:
+    ``None`` (keep), :data:`MODEL_RULE` or :data:`SPAN_RULE`. Separate from :func:`strip` so
+    that training can score many decodings without rebuilding the table. ``headline``: as for
+    :func:`strip`."""
+    decide_context = headline != "model"
     decisions: list[str | None] = [None] * len(table.features)
     scores: dict[int, float] = {}
-    for index, probability in zip(table.indices, probabilities):
+    for index, probability, verdict in zip(table.indices, probabilities, verdicts):
         rule = table.rules[index]
         if rule in SELF_EVIDENT_RULES:
             decisions[index] = rule
@@ -440,14 +509,27 @@ def model_decisions(
             decisions[index] = table.decisions[index]
         # The headline and the signature are kept by the rules: the model was trained on gold
         # texts that start at the body and stop before the byline, this tool keeps them.
-        elif probability < threshold and not table.kept_as_context(index):
+        elif verdict and not (decide_context and table.kept_as_context(index)):
             named = table.decisions[index] or rule
-            decisions[index] = named if named and named != POSITIONAL else MODEL_RULE
+            decisions[index] = named if named and named != POSITIONAL else verdict
             scores[index] = round(float(probability), 3)
     if all(decisions[i] for i in table.indices):  # never strip a page to nothing on the model's word alone
         decisions = _without_model(table)
     _mark_duplicates(table.features, decisions)
+    if headline == "title":  # after the duplicates: a second copy of the headline goes as a duplicate
+        _move_headline(decisions, table.headline, table.features)
     return decisions, scores
+
+
+def _move_headline(
+    decisions: list[str | None], headline: Sequence[int], features: Sequence[LineFeatures | None]
+) -> None:
+    """Mark the kept headline lines :data:`HEADLINE_RULE` (to the title), unless nothing else is
+    kept: a page that is only its headline keeps it as its text."""
+    moving = {i for i in headline if decisions[i] is None}
+    if moving and any(f is not None and decisions[i] is None and i not in moving for i, f in enumerate(features)):
+        for i in moving:
+            decisions[i] = HEADLINE_RULE
 
 
 def _without_model(table: LineTable) -> list[str | None]:
@@ -593,6 +675,20 @@ def _is_stamp(line: str) -> bool:
 
 def decide(features: list[LineFeatures | None], *, min_repeat: int = 3) -> list[str | None]:
     """The rule that removes each line, or ``None`` to keep it (blank lines: ``None``)."""
+    return decide_page(features, min_repeat=min_repeat).decisions
+
+
+@dataclass(slots=True)
+class PageDecision:
+    """What the rules found on a page: each line's pattern rule and decision, and the main block."""
+
+    rules: list[str | None]  # the pattern rule of each line (None: no pattern)
+    decisions: list[str | None]  # the rule that removes each line, None to keep it
+    body: tuple[int, int] | None  # the main block (inclusive line bounds), None when none reads like one
+
+
+def decide_page(features: list[LineFeatures | None], *, min_repeat: int = 3) -> PageDecision:
+    """The rules' view of a page (see :func:`decide`), with the pattern rules and the main block."""
     rules = [pattern_rule(f, min_repeat=min_repeat) if f else None for f in features]
     scores = [line_score(f, rule) if f else 0.0 for f, rule in zip(features, rules)]
     body = find_body(scores)
@@ -602,7 +698,7 @@ def decide(features: list[LineFeatures | None], *, min_repeat: int = 3) -> list[
         decisions = _decide_around_body(features, rules, body)
     _mark_sidebar_blocks(features, rules, decisions, body)
     _mark_duplicates(features, decisions)
-    return decisions
+    return PageDecision(rules, decisions, body)
 
 
 def pattern_rule(f: LineFeatures, *, min_repeat: int = 3) -> str | None:
@@ -686,6 +782,27 @@ def find_body(scores: list[float]) -> tuple[int, int] | None:
     while scores[start] == 0.0:  # trim blank lines from the edges
         start += 1
     return start, end
+
+
+def headline_and_signature(
+    features: Sequence[LineFeatures | None], decisions: Sequence[str | None], body: tuple[int, int] | None
+) -> tuple[list[int], list[int]]:
+    """The headline lines above the article and the signature lines below it, in reading order.
+
+    They are the nearest lines around the main block that the rules keep (a repeated headline
+    or an attribution in between does not push the headline out), when they have the shape:
+    a few plain words not ending like a sentence above, a name and a title below. Further out,
+    kept lines are mostly bylines, dates and teasers.
+    """
+    if body is None:
+        return [], []
+
+    def kept(order: range, limit: int) -> list[LineFeatures]:
+        return list(islice((f for i in order if (f := features[i]) is not None and decisions[i] is None), limit))
+
+    start, end = body
+    return (sorted(f.index for f in kept(range(start - 1, -1, -1), TITLE_LINES) if f.looks_like_headline),
+            [f.index for f in kept(range(end + 1, len(features)), BYLINE_LINES) if f.looks_like_signature])
 
 
 def _decide_around_body(
@@ -788,4 +905,5 @@ def _assemble(lines: list[str], decisions: list[str | None], scores: dict[int, f
     lines_kept = text.count("\n") + 1 if text else 0
     for removal in removed:  # a trailing blank separator is stripped from the text
         removal.kept_before = min(removal.kept_before or 0, lines_kept)
-    return StripResult(text=text, removed=removed)
+    title = "\n".join(r.text.strip() for r in removed if r.rule == HEADLINE_RULE) or None
+    return StripResult(text=text, removed=removed, title=title)

@@ -30,7 +30,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .boilerplate import strip
+from .boilerplate import HEADLINE_RULE, strip
 from .config import CleanConfig, ConfigFileError, config_table
 from .config import find_config_file as find_any_config_file
 from .document import Document
@@ -272,8 +272,8 @@ def measure_document(outcome: Outcome, config: CleanConfig, require_field: tuple
     doc = outcome.document
     assert doc is not None
     result = strip(doc.text, lang=doc.lang, min_repeat=config.min_repeat, mode="html" if doc.format == "html" else "text",
-                   use_model=config.line_model, line_frequency=corpus_frequencies())
-    removed = [r for r in result.removed if r.text.strip()]
+                   use_model=config.line_model, headline=config.headline, line_frequency=corpus_frequencies())
+    removed = [r for r in result.removed if r.text.strip() and r.rule != HEADLINE_RULE]  # a headline is no chrome
     return Findings(
         id=doc.id, source=doc.source, line=doc.source_line, status=outcome.status,
         chars=len(doc.text.strip()), lang=doc.lang,

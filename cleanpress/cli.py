@@ -68,6 +68,7 @@ def clean(
     strip_boilerplate: bool = typer.Option(_DEFAULTS.strip_boilerplate, "--strip/--no-strip", help="Strip boilerplate lines."),
     min_repeat: int = typer.Option(_DEFAULTS.min_repeat, help="A line repeated this often in a document is boilerplate."),
     line_model: bool = typer.Option(_DEFAULTS.line_model, "--model/--no-model", help="Let the trained line model decide what is boilerplate (off: rules only)."),
+    headline: str = typer.Option(_DEFAULTS.headline, "--headline", help="The headline above the article: title (moved out of the text into the title field), text (kept atop the text) or model (the line model decides, as for any line)."),
     line_frequency: bool = typer.Option(_DEFAULTS.line_frequency, "--line-frequency/--no-line-frequency", help="Count lines across the corpus first, so lines repeated across pages count as chrome (reads the input twice)."),
     min_chars: int = typer.Option(_DEFAULTS.min_chars, help="Documents shorter than this after cleaning are skipped."),
     num_perm: int = typer.Option(_DEFAULTS.num_perm, help="MinHash permutations."),

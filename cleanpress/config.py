@@ -21,6 +21,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 OUTPUT_FORMATS = ("jsonl", "jsonl.gz", "parquet", "txt")
+HEADLINE_MODES = ("title", "text", "model")  # where the headline above the article goes (boilerplate.strip)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class CleanConfig:
     strip_boilerplate: bool = True  #: run the boilerplate stage
     min_repeat: int = 3  #: a line repeated this many times in one document is boilerplate
     line_model: bool = True  #: let the trained line model decide (off: the rules alone)
+    headline: str = "title"  #: the headline above the article: "title" (moved to the title field), "text" (kept in the text) or "model" (the line model decides)
     line_frequency: bool = True  #: count lines across the corpus first (a second read of the input)
     min_chars: int = 1  #: documents shorter than this after cleaning are skipped as empty
     # Near duplicates: MinHash LSH over word n-grams
@@ -73,6 +75,8 @@ class CleanConfig:
         for name in ("num_perm", "ngram", "batch_size", "workers", "min_repeat", "min_shared_anchors"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if self.headline not in HEADLINE_MODES:
+            raise ValueError(f"headline must be one of {', '.join(HEADLINE_MODES)}, got {self.headline!r}")
         if self.keep not in ("longest", "first"):
             raise ValueError(f"keep must be 'longest' or 'first', got {self.keep!r}")
         if self.output_format not in OUTPUT_FORMATS:

@@ -223,8 +223,10 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
     near = hash_minhash(hashed.astype(np.uint64), config.num_perm, config.seed)
     if near is None:
         near = minhash([], config.num_perm, config.seed).hashvalues
-    # a translation's names and numbers show in its first pages; a book-length text costs no more
-    head = doc.text[:ANCHOR_TEXT_CHARS]
+    # a translation's names and numbers show in its first pages; a book-length text costs no more.
+    # The headline (moved to the title by the stripper, or given) names them first of all.
+    title = doc.metadata.get("title")
+    head = (f"{title}\n{doc.text}" if isinstance(title, str) and title else doc.text)[:ANCHOR_TEXT_CHARS]
     anchors, fallback = document_anchors(head, doc.lang, features) if config.translated else (set(), False)
     anchor_signature = None
     if len(anchors) >= config.min_anchors:

@@ -7,6 +7,12 @@ chrome), so this module turns every non-blank line into a numeric vector, adds i
 context, and scores it with gradient-boosted trees trained on real pages
 (``benchmarks/train_boilerplate.py``; the data is not shipped, the trees are, as JSON).
 
+A second, stacked model then reads the first one's probabilities of the lines around each line
+(a lone one-word line between two paragraphs is a subheading; the same line in a run of
+low-scored lines is a menu item), and the page is decoded as one span: the article is the run
+of lines with the best words-weighted score, and nothing outside it is kept. Articles are one
+run of text; chrome that looks like prose (comments, teasers, author bios) sits around it.
+
 The trees are evaluated here with numpy, all trees and all lines at once, so no
 machine-learning library is needed at run time.
 """
@@ -27,13 +33,16 @@ from . import boilerplate as bp
 MODEL_PATH = Path(__file__).with_name("models") / "boilerplate-lines.json"
 
 _CUE_CATEGORIES = tuple(sorted(bp.CUE_WORDS))
-_RULE_NAMES = (*sorted(bp.RULES), bp.POSITIONAL)
+_RULE_NAMES = (*sorted(bp.RULES - {bp.MODEL_RULE, bp.SPAN_RULE, bp.HEADLINE_RULE}), bp.POSITIONAL)  # what the patterns can say
 _WORD = regex.compile(r"\w+")
 _BULLET = regex.compile(r"^(?:[*•·\-–—►▸»]|\d{1,3}[.)])\s")
 _TIME = regex.compile(r"\b\d{1,2}:\d{2}\b")
 PARAGRAPH_WORDS = 15  # a line this long counts as a paragraph for the distance features
 DISTANCE_CAP = 20
 CONTEXT_WINDOWS = (1, 2, 5)
+STACK_NEIGHBOURS = 5  # the stacked model sees the first model's probabilities this many lines either side
+STACK_WINDOWS = (2, 5, 10)
+STACK_CONFIDENT = 0.5  # a probability at least this reads as article text in the stacked features
 
 
 @dataclass(slots=True)
@@ -46,11 +55,14 @@ class LineTable:
     indices: list[int]  # positions of the non-blank lines
     matrix: np.ndarray  # one row per non-blank line
     body: tuple[int, int] | None  # the main block the rules found (inclusive line bounds)
+    headline: tuple[int, ...] = ()  # the headline lines above the main block (see kept_as_context)
+    signature: tuple[int, ...] = ()  # the signature lines below it
 
     def kept_as_context(self, index: int) -> bool:
-        """A line the rules keep outside the main block: the headline above it, the signature below."""
-        inside = self.body is not None and self.body[0] <= index <= self.body[1]
-        return self.body is not None and not inside and self.decisions[index] is None
+        """Whether the line is the headline above the main block or the signature below it
+        (:func:`cleanpress.boilerplate.headline_and_signature`): kept, or moved to the title,
+        whatever the model says, since the model was trained on gold texts that have neither."""
+        return index in self.headline or index in self.signature
 
 
 def line_table(
@@ -62,9 +74,8 @@ def line_table(
     (:class:`cleanpress.linefreq.LineFrequencies`); without it every line counts as unique.
     """
     features = bp.line_features(lines)
-    rules = [bp.pattern_rule(f, min_repeat=min_repeat) if f else None for f in features]
-    decisions = bp.decide(features, min_repeat=min_repeat)
-    body = bp.find_body([bp.line_score(f, rule) if f else 0.0 for f, rule in zip(features, rules)])
+    page = bp.decide_page(features, min_repeat=min_repeat)
+    rules, decisions, body = page.rules, page.decisions, page.body
     indices = [i for i, f in enumerate(features) if f is not None]
     rows = [_line_vector(features[i], rules[i], decisions[i], i, body) for i in indices]  # type: ignore[arg-type]
     matrix = np.array(rows, dtype=np.float32) if rows else np.zeros((0, len(feature_names())), np.float32)
@@ -72,7 +83,8 @@ def line_table(
         matrix = np.hstack([matrix, _context_columns(matrix), _page_columns(features, indices),
                             _structure_columns(features, rules, indices),
                             _corpus_column(lines, indices, line_frequency)])
-    return LineTable(features, rules, decisions, indices, matrix, body)
+    headline, signature = bp.headline_and_signature(features, decisions, body)
+    return LineTable(features, rules, decisions, indices, matrix, body, tuple(headline), tuple(signature))
 
 
 def feature_names() -> list[str]:
@@ -225,6 +237,76 @@ def _lines_since(flags: np.ndarray) -> np.ndarray:
     return result
 
 
+def stack_names() -> list[str]:
+    """Names of the columns :func:`stack_columns` adds for the stacked model."""
+    names = ["p"] + [f"p_{offset:+d}" for offset in _neighbour_offsets()]
+    names += [f"p_mean{w}" for w in STACK_WINDOWS]
+    names += ["p_mean_before", "p_mean_after", "confident_words_before", "confident_words_after",
+              "best_run_through", "in_best_run", "lines_to_best_run", "p_page_max", "p_page_mean"]
+    return names
+
+
+def _neighbour_offsets() -> list[int]:
+    return [k for k in range(-STACK_NEIGHBOURS, STACK_NEIGHBOURS + 1) if k]
+
+
+def stack_columns(table: LineTable, probability: np.ndarray) -> np.ndarray:
+    """What the first model thinks of the lines around each line, for the stacked model.
+
+    Besides the neighbours' probabilities (-1 beyond the page) and their window means: the mean
+    before and after the line, the share of words in confident lines before and after, and the
+    best words-weighted run of confident lines through the line (where the article lies).
+    """
+    p = np.asarray(probability, dtype=np.float64)
+    n = len(p)
+    if n == 0:
+        return np.zeros((0, len(stack_names())), dtype=np.float32)
+    words = line_words(table)
+    padded = np.concatenate([np.full(STACK_NEIGHBOURS, -1.0), p, np.full(STACK_NEIGHBOURS, -1.0)])
+    columns = [p] + [padded[STACK_NEIGHBOURS + k: STACK_NEIGHBOURS + k + n] for k in _neighbour_offsets()]
+    columns += [_window_mean(p, w) for w in STACK_WINDOWS]
+    position = np.arange(n)
+    before, after = np.cumsum(p) - p, p[::-1].cumsum()[::-1] - p
+    columns += [before / np.maximum(1, position), after / np.maximum(1, n - 1 - position)]
+    total = max(1.0, words.sum())
+    confident = words * (p >= STACK_CONFIDENT)
+    columns += [(np.cumsum(confident) - confident) / total, (confident[::-1].cumsum()[::-1] - confident) / total]
+    gain = words * (p - STACK_CONFIDENT) / total
+    columns.append(_best_run_through(gain))
+    start, end = best_run(gain)
+    inside = (position >= start) & (position <= end)
+    distance = np.where(position < start, start - position, np.where(position > end, position - end, 0))
+    columns += [inside.astype(np.float64), np.minimum(distance, DISTANCE_CAP) / DISTANCE_CAP]
+    columns += [np.full(n, p.max()), np.full(n, float((p * words).sum() / total))]
+    return np.array(columns, dtype=np.float32).T
+
+
+def line_words(table: LineTable) -> np.ndarray:
+    """Words of each non-blank line (at least one: a line of symbols still takes room)."""
+    return np.array([max(1, table.features[i].words) for i in table.indices], dtype=np.float64)  # type: ignore[union-attr]
+
+
+def best_run(gain: np.ndarray) -> tuple[int, int]:
+    """Inclusive bounds of the contiguous run with the largest sum (one line at least).
+
+    >>> best_run(np.array([-1.0, 2.0, -0.5, 3.0, -4.0, 1.0]))
+    (1, 3)
+    """
+    prefix = np.concatenate([[0.0], np.cumsum(gain)])
+    lowest_before = np.minimum.accumulate(prefix[:-1])  # the best start for a run ending at each line
+    end = int(np.argmax(prefix[1:] - lowest_before))
+    start = int(np.argmin(prefix[: end + 1]))
+    return start, end
+
+
+def _best_run_through(gain: np.ndarray) -> np.ndarray:
+    """For each line, the largest sum of a contiguous run that contains it."""
+    prefix = np.concatenate([[0.0], np.cumsum(gain)])
+    lowest_up_to = np.minimum.accumulate(prefix[:-1])  # best start at or before each line
+    highest_from = np.maximum.accumulate(prefix[1:][::-1])[::-1]  # best end at or after each line
+    return highest_from - lowest_up_to
+
+
 # ---------------------------------------------------------------------------------------------
 # The model
 
@@ -237,8 +319,8 @@ class BoostedTrees:
     """
 
     def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec  # kept to be written back as it came
         self.names: list[str] = spec["features"]
-        self.threshold: float = spec["threshold"]
         self.baseline = float(spec["baseline"])
         self.depth = int(spec["depth"])
         self.roots = np.array(spec["roots"], dtype=np.int64)
@@ -247,11 +329,6 @@ class BoostedTrees:
         self.left = np.array(spec["left"], dtype=np.int64)
         self.right = np.array(spec["right"], dtype=np.int64)
         self.value = np.array(spec["value"], dtype=np.float64)
-        self.info: dict[str, Any] = spec.get("info", {})
-
-    @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> BoostedTrees:
-        return cls(json.loads(path.read_text(encoding="utf-8")))
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
         """Probability that each row (line) is article text."""
@@ -266,11 +343,84 @@ class BoostedTrees:
         return 1.0 / (1.0 + np.exp(-raw))
 
 
+@dataclass(slots=True)
+class Decoding:
+    """How probabilities become keep-or-strip decisions.
+
+    Without a span, a line is kept when its probability reaches ``threshold``. With
+    ``span_margin``, the page's article is the run of lines with the largest sum of
+    ``words * (probability - span_margin)``, and a line is kept when it lies in that run and its
+    probability reaches ``threshold``: chrome that reads like prose outside the run goes.
+    """
+
+    threshold: float
+    span_margin: float | None = None
+    fill_sentences: bool = False
+
+    def verdicts(self, table: LineTable, probability: np.ndarray) -> list[str | None]:
+        """Per non-blank line: ``None`` to keep it, or the reason to strip it."""
+        verdicts: list[str | None] = [None if p >= self.threshold else bp.MODEL_RULE for p in probability]
+        if self.span_margin is not None and verdicts:
+            start, end = best_run(line_words(table) * (np.asarray(probability) - self.span_margin))
+            for k in (*range(start), *range(end + 1, len(verdicts))):
+                verdicts[k] = verdicts[k] or bp.SPAN_RULE
+        if self.fill_sentences:
+            _fill_sentences(table, verdicts)
+        return verdicts
+
+
+def _fill_sentences(table: LineTable, verdicts: list[str | None]) -> None:
+    """Keep a sentence the model doubted when the kept lines on both sides are article text:
+    an article's quoted or attributive sentence ("X told Y, commenting on ...") reads less like
+    prose to the model than its neighbours, chrome rarely sits as a sentence between two kept
+    paragraphs (jusText's context pass, on the model's verdicts)."""
+    for k in range(1, len(verdicts) - 1):
+        f = table.features[table.indices[k]]
+        if (verdicts[k] == bp.MODEL_RULE and f is not None and f.sentence_like
+                and verdicts[k - 1] is None and verdicts[k + 1] is None):
+            verdicts[k] = None
+
+
+class LineModel:
+    """The shipped stripper model: line trees, optional stacked trees, and the decoding."""
+
+    def __init__(self, lines: BoostedTrees, stack: BoostedTrees | None, decoding: Decoding,
+                 info: dict[str, Any] | None = None) -> None:
+        self.lines, self.stack, self.decoding = lines, stack, decoding
+        self.info: dict[str, Any] = info or {}
+
+    @classmethod
+    def from_spec(cls, spec: dict[str, Any]) -> LineModel:
+        stack = spec.get("stack")
+        return cls(BoostedTrees(spec["lines"]), BoostedTrees(stack) if stack else None,
+                   Decoding(**spec["decoding"]), spec.get("info"))
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> LineModel:
+        return cls.from_spec(json.loads(path.read_text(encoding="utf-8")))
+
+    def probability(self, table: LineTable) -> np.ndarray:
+        """Probability that each non-blank line is article text, after stacking."""
+        first = self.lines.probability(table.matrix)
+        if self.stack is None or len(first) == 0:
+            return first
+        return self.stack.probability(stacked_matrix(table, first))
+
+    def verdicts(self, table: LineTable, probability: np.ndarray) -> list[str | None]:
+        return self.decoding.verdicts(table, probability)
+
+
+def stacked_matrix(table: LineTable, first: np.ndarray) -> np.ndarray:
+    """The stacked model's input: the line's own features beside its neighbourhood's probabilities."""
+    return np.hstack([table.matrix, stack_columns(table, first)])
+
+
 @lru_cache(maxsize=1)
-def default_model() -> BoostedTrees:
+def default_model() -> LineModel:
     """The model shipped with the package."""
-    model = BoostedTrees.load()
-    expected = feature_names() + context_names()
-    if model.names != expected:
+    model = LineModel.load()
+    if model.lines.names != feature_names() + context_names() or (
+        model.stack is not None and model.stack.names != feature_names() + context_names() + stack_names()
+    ):
         raise RuntimeError(f"{MODEL_PATH} was trained on other features; retrain it (benchmarks/train_boilerplate.py)")
     return model

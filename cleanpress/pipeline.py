@@ -64,14 +64,17 @@ def repair(doc: Document) -> Document:
 
 
 def strip_boilerplate(doc: Document, config: CleanConfig) -> Document:
-    """The boilerplate stage: drop site chrome and record each removed line with its rule."""
+    """The boilerplate stage: drop site chrome and record each removed line with its rule; the
+    headline moved out of the text becomes the ``title`` field (one the input gave is kept)."""
     mode = "html" if doc.format == "html" else "text"  # extracted HTML: trafilatura found the main block
     result = strip(
         doc.text, lang=doc.lang, min_repeat=config.min_repeat, mode=mode,
-        use_model=config.line_model, line_frequency=corpus_frequencies(),
+        use_model=config.line_model, headline=config.headline, line_frequency=corpus_frequencies(),
     )
     doc.text = result.text
     doc.removed.extend(result.removed)
+    if result.title is not None:
+        doc.metadata.setdefault("title", result.title)
     return doc
 
 

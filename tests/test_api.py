@@ -18,7 +18,8 @@ def test_clean_takes_dicts_and_strings_and_yields_clean_documents():
     ]
     kept = list(cleanpress.clean(docs))
     assert [d.id for d in kept] == ["x", "1"]
-    assert kept[0].metadata == {"site": "senzor"} and kept[0].lang == "az"
+    assert kept[0].metadata == {"site": "senzor", "title": "Tokayev Soçiyə gedir\nSTRATEJİ ƏHƏMİYYƏTLİ SƏNƏDLƏR İMZALANA BİLƏR"}
+    assert kept[0].lang == "az"
     assert "Baş yazı" not in kept[0].text and any(r.rule for r in kept[0].removed)
     assert kept[1].date == "2025-11-10" and kept[1].lang == "uz"
 

@@ -39,8 +39,28 @@ def test_seed_001_loses_its_chrome_and_keeps_its_body(seeds_dir, tmp_path):
     text = corpus["001_d9873389c63c602c"]["text"]
     for chrome in ("Baş yazı", "Digər xəbərlər", "SenzoR.az", "Telefon", "Email", "Bütün hüquqlar", "Reklam"):
         assert chrome not in text
-    for body in ("Tokayev Soçiyə gedir", "Türk dövlətləri arasında inteqrasiyanın", "Kənan Novruzov"):
+    for body in ("Türk dövlətləri arasında inteqrasiyanın", "Kənan Novruzov"):
         assert body in text
+    assert corpus["001_d9873389c63c602c"]["title"] == "Tokayev Soçiyə gedir\nSTRATEJİ ƏHƏMİYYƏTLİ SƏNƏDLƏR İMZALANA BİLƏR"
+    assert "Tokayev Soçiyə gedir" not in text
+
+
+def test_the_headline_goes_to_the_title_stays_in_the_text_or_is_left_to_the_model(seeds_dir, tmp_path):
+    def seed_001(mode: str) -> tuple[dict, dict]:
+        out = clean_seeds(seeds_dir, tmp_path / mode, *(("--headline", mode) if mode else ()))
+        (doc,) = [d for d in out["corpus"] if d["id"] == "001_d9873389c63c602c"]
+        (removed,) = [r["lines"] for r in out["removed"] if r["id"] == "001_d9873389c63c602c"]
+        return doc, {line["text"]: line for line in removed}
+
+    doc, removed = seed_001("")  # the default: title
+    assert doc["title"].startswith("Tokayev Soçiyə gedir") and removed["Tokayev Soçiyə gedir"]["rule"] == "headline"
+    doc, removed = seed_001("text")
+    assert doc["text"].startswith("Tokayev Soçiyə gedir\n") and "title" not in doc
+    doc, removed = seed_001("model")
+    assert "Tokayev Soçiyə gedir" not in doc["text"] and "title" not in doc
+    assert removed["Tokayev Soçiyə gedir"]["rule"] in ("line-model", "outside-article")
+    assert removed["Tokayev Soçiyə gedir"]["score"] is not None
+    assert run_cli("clean", seeds_dir, "-o", tmp_path / "bad", "--headline", "top").exit_code == 2
 
 
 def test_seed_002_loses_its_chrome_and_keeps_the_article(seeds_dir, tmp_path):
@@ -52,7 +72,8 @@ def test_seed_002_loses_its_chrome_and_keeps_the_article(seeds_dir, tmp_path):
         assert chrome not in text
     for word in ("close", "up", "RU"):
         assert word not in lines
-    assert text.count("Tokayevin Ankara səfəri Rusiyanı niyə qıcıqlandırır?") == 1
+    assert "Tokayevin Ankara səfəri Rusiyanı niyə qıcıqlandırır?" not in text
+    assert corpus["002_99356e1c46aaa62b"]["title"] == "Tokayevin Ankara səfəri Rusiyanı niyə qıcıqlandırır? (ŞƏRH)"
     for body in ("Yaxın zamanlarda Kremlin", "Başqırdıstanda, Tatarıstanda", "Rüfət Sultan"):
         assert body in text
 
@@ -174,4 +195,5 @@ def test_dropped_and_sources_manifests_let_a_report_rebuild_each_document(seeds_
         lines = texts[record["id"]]
         assert all(0 <= r["kept_before"] <= len(lines) for r in record["lines"])
         positions = [r["kept_before"] for r in record["lines"]]
-        assert positions == sorted(positions) and positions[-1] > 0
+        assert positions == sorted(positions)
+        assert positions[-1] > 0 or {r["rule"] for r in record["lines"]} == {"headline"}  # only a headline atop

@@ -240,8 +240,8 @@ def test_parquet_output_schema_is_read_by_pandas_polars_duckdb_and_datasets(tmp_
     assert run_cli("clean", jsonl_input, "-o", out, "--text-field", "body", "--output-format", "parquet", "-q").exit_code == 0
     path = out / "corpus.parquet"
     schema = pq.read_schema(path)
-    assert schema.names == ["id", "text", "lang", "date", "source", "url", "views", "tags", "score"]
-    assert [str(t) for t in schema.types] == ["string"] * 6 + ["int64", "string", "double"]
+    assert schema.names == ["id", "text", "lang", "date", "source", "url", "views", "tags", "score", "title"]
+    assert [str(t) for t in schema.types] == ["string"] * 6 + ["int64", "string", "double", "string"]
     table = pq.read_table(path)
     assert set(table.column("id").to_pylist()) == KEPT_SEEDS
     assert json.loads(table.column("tags").to_pylist()[0])[0] == "news"
@@ -298,4 +298,4 @@ def test_api_clean_is_lazy_and_takes_strings_and_dicts():
     assert consumed == []  # nothing read until the first document is asked for
     kept = list(cleaned)
     assert {d.id for d in kept} == KEPT_SEEDS | {"5"} and consumed == SEED_STEMS
-    assert kept[0].metadata == {"views": 1}
+    assert kept[0].metadata == {"views": 1, "title": "Tokayev Soçiyə gedir\nSTRATEJİ ƏHƏMİYYƏTLİ SƏNƏDLƏR İMZALANA BİLƏR"}

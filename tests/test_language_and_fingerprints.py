@@ -160,3 +160,17 @@ def test_language_is_exactly_what_py3langid_says_on_thousands_of_texts():
         lang, probability = plain.classify(sample)
         expected = (lang, round(float(probability), 4)) if any(c.isalpha() for c in sample) else ("und", 0.0)
         assert identify(text) == expected
+
+
+def test_the_title_lends_its_names_to_the_translation_anchors_but_not_to_the_near_signature():
+    """The stripper moves the headline into the title; its names still make anchors."""
+    from cleanpress import CleanConfig
+    from cleanpress.document import Document
+    from cleanpress.fingerprint import fingerprint
+
+    body = "The talks lasted three hours. They ended without a statement from either side on the main questions."
+    plain = fingerprint(Document(id="a", text=body, lang="en"), CleanConfig())
+    titled = fingerprint(Document(id="b", text=body, lang="en", metadata={"title": "Tokayev meets Erdogan in Ankara"}),
+                         CleanConfig())
+    assert "nkr" in titled.anchor_names and "nkr" not in plain.anchor_names  # Ankara
+    assert (titled.near == plain.near).all() and titled.exact == plain.exact

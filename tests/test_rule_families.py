@@ -44,6 +44,9 @@ def test_rule_family(rule, before, after, chrome, use_model):
 
 def test_duplicate_line_keeps_the_first_copy_of_the_headline():
     page = "\n".join(["Water law passes", "Water law passes", *ARTICLE])
-    result = strip(page)
+    result = strip(page, headline="text")
     assert result.text.splitlines().count("Water law passes") == 1
     assert [r.rule for r in result.removed] == ["duplicate-line"]
+    titled = strip(page)  # the first copy goes to the title, the second is still a duplicate
+    assert titled.title == "Water law passes" and "Water law passes" not in titled.text
+    assert [r.rule for r in titled.removed] == ["headline", "duplicate-line"]

@@ -319,6 +319,7 @@ def _summary(report: dict[str, Any], output: str | Path) -> None:
     table.add_row("skipped", f"{docs['skipped']} ({reasons})")
     strip = report["boilerplate"]
     table.add_row("boilerplate lines removed", f"{strip['lines_removed']} ({strip['chars_removed']} characters)")
+    table.add_row("headlines moved to title", str(strip["headlines_to_title"]))
     fixers = ", ".join(f"{n} {k}" for k, n in report["repairs"]["fixers"].items()) or "none"
     table.add_row("documents repaired", f"{report['repairs']['documents']} ({fixers})")
     table.add_row("languages", ", ".join(f"{k} {n}" for k, n in report["languages"].items()) or "none")

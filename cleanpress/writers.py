@@ -34,6 +34,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
+from .boilerplate import HEADLINE_RULE
 from .config import CleanConfig
 from .corpus_writers import CorpusWriter, corpus_writer, stdout_writer
 
@@ -151,8 +152,10 @@ class OutputFolder:
     def _explain(self, doc_id: str, doc: Any) -> None:
         if doc.removed:
             self._line("removed", {"id": doc_id, "lines": [r.to_dict() for r in doc.removed]})
-            self.rules.update(r.rule for r in doc.removed)
-            self.chars["stripped"] += sum(len(r.text) for r in doc.removed)
+            chrome = [r for r in doc.removed if r.rule != HEADLINE_RULE]  # a headline moved to the title is no chrome
+            self.rules.update(r.rule for r in chrome)
+            self.chars["stripped"] += sum(len(r.text) for r in chrome)
+            self.counts["titled"] += len(chrome) < len(doc.removed)
         if doc.repairs:
             self._line("repairs", {"id": doc_id, "repairs": [r.to_dict() for r in doc.repairs]})
             self.fixers.update(r.fixer for r in doc.repairs)
@@ -174,6 +177,7 @@ class OutputFolder:
                 "lines_removed": sum(self.rules.values()),
                 "chars_removed": self.chars["stripped"],
                 "rules": dict(self.rules.most_common()),
+                "headlines_to_title": self.counts["titled"],  # documents whose headline became the title field
             },
             "repairs": {"documents": self.counts["repaired"], "fixers": dict(self.fixers.most_common())},
             "languages": dict(self.languages.most_common()),

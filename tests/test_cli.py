@@ -197,3 +197,12 @@ def test_dropped_and_sources_manifests_let_a_report_rebuild_each_document(seeds_
         positions = [r["kept_before"] for r in record["lines"]]
         assert positions == sorted(positions)
         assert positions[-1] > 0 or {r["rule"] for r in record["lines"]} == {"headline"}  # only a headline atop
+
+
+def test_report_counts_headlines_moved_to_the_title_apart_from_chrome(seeds_dir, tmp_path):
+    out = clean_seeds(seeds_dir, tmp_path / "out")
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["boilerplate"]
+    titled = [d for d in out["corpus"] + out["dropped"] if "title" in d]
+    assert report["headlines_to_title"] == len(titled) > 0 and "headline" not in report["rules"]
+    chrome = [line for r in out["removed"] for line in r["lines"] if line["rule"] != "headline"]
+    assert report["lines_removed"] == len(chrome) == sum(report["rules"].values())

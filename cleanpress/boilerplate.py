@@ -260,6 +260,7 @@ _DOMAIN = regex.compile(
     r"(?<![\w@-])(\p{L}[\p{L}\d-]*\.(?:com|net|org|info|biz|news|media|online|site|tv|io|[a-z]{2}))"
     r"(?![\p{L}\d])"
 )
+_DOT_LETTER = regex.compile(r"\.[a-z]")  # where a top-level domain of _DOMAIN can start
 _URL = regex.compile(r"(?:https?://|www\.)\S+")
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\[email\s*protected\]")
 _PHONE = regex.compile(r"(?<![\w+])\+?\d[\d ().-]{6,20}\d(?!\w)")
@@ -323,16 +324,16 @@ def _cue_requirements(cues: Iterable[str]) -> tuple[dict[str, list[frozenset[str
 # out a start inside a word) and the line holds its other runs, so a line without them (most
 # lines) skips every pattern.
 _CUE_INDEX, _CUE_STEMS, _CUE_ANYWHERE = _cue_requirements(cue for cues in CUE_WORDS.values() for cue in cues)
+_CUE_FIRST_RUNS = frozenset(_CUE_INDEX)  # a set, so that intersecting a line's runs with it walks the runs
 
 
 def _may_hold_cue(cue_text: str) -> bool:
     if _CUE_ANYWHERE:
         return True
     runs = set(_WORD_RUN.findall(cue_text))
-    for run in runs:
-        if run.startswith(_CUE_STEMS) or any(needed <= runs for needed in _CUE_INDEX.get(run, ())):
-            return True
-    return False
+    return any(run.startswith(_CUE_STEMS) for run in runs) or any(
+        needed <= runs for run in runs & _CUE_FIRST_RUNS for needed in _CUE_INDEX[run]
+    )
 
 
 @dataclass(slots=True)
@@ -593,7 +594,7 @@ def _line_key(line: str) -> str:
 
 
 def _domains(line: str) -> set[str]:
-    if not line or len(line) > PATTERN_CHARS or "." not in line:
+    if not line or len(line) > PATTERN_CHARS or not _DOT_LETTER.search(line):  # every domain has one
         return set()
     return {match.casefold() for match in _DOMAIN.findall(line)}
 

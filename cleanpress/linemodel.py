@@ -22,6 +22,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable
 
@@ -125,8 +126,8 @@ def _line_vector(
         f.junk_chars / max(1, f.words), f.digits / max(1, f.chars), math.log1p(f.repeats),
         float(f.has_url), float(f.has_email), float(f.has_phone), float(f.label_value), float(f.stamp),
         float(f.site_domain), float(f.foreign_domain), float(f.markup), float(f.is_paragraph), float(f.is_short),
-        sum(len(t) <= 3 for t in tokens) / n_tokens,
-        sum(t[:1].isupper() for t in tokens) / n_tokens,
+        _short_tokens(tokens) / n_tokens,
+        _capitalised_tokens(tokens) / n_tokens,
         float(f.text[:1].islower()),
         float(bool(_BULLET.match(f.text))),
         float(f.text.endswith(":")),
@@ -148,6 +149,20 @@ def _line_vector(
     return vector
 
 
+def _short_tokens(tokens: list[str]) -> int:
+    """Tokens of at most three characters, counted by C-level maps: this runs for every token."""
+    return sum(map(_AT_MOST_THREE, map(len, tokens)))
+
+
+def _capitalised_tokens(tokens: list[str]) -> int:
+    """Tokens whose first character is upper case (``str.split`` tokens are never empty)."""
+    return sum(map(str.isupper, map(_FIRST, tokens)))
+
+
+_AT_MOST_THREE = (4).__gt__
+_FIRST = itemgetter(0)
+
+
 def _context_columns(matrix: np.ndarray) -> np.ndarray:
     """Means of a few columns over windows of neighbouring lines, and the neighbours themselves."""
     names = feature_names()
@@ -160,7 +175,15 @@ def _context_columns(matrix: np.ndarray) -> np.ndarray:
 
 def _window_mean(column: np.ndarray, width: int) -> np.ndarray:
     padded = np.concatenate([np.repeat(column[:1], width), column, np.repeat(column[-1:], width)])  # np.pad "edge", faster
-    return np.convolve(padded, np.ones(2 * width + 1) / (2 * width + 1), mode="valid")
+    return np.convolve(padded, _window_kernel(width), mode="valid")
+
+
+@lru_cache(maxsize=None)
+def _window_kernel(width: int) -> np.ndarray:
+    """The averaging weights of a window, built once per width (read-only: it is shared)."""
+    kernel = np.ones(2 * width + 1) / (2 * width + 1)
+    kernel.flags.writeable = False
+    return kernel
 
 
 def _page_columns(features: list[bp.LineFeatures | None], indices: list[int]) -> np.ndarray:

@@ -165,12 +165,26 @@ _FIRST = itemgetter(0)
 
 def _context_columns(matrix: np.ndarray) -> np.ndarray:
     """Means of a few columns over windows of neighbouring lines, and the neighbours themselves."""
-    names = feature_names()
-    columns = [matrix[:, names.index(name)] for name in _CONTEXT_COLUMNS]
+    at = _column_positions()
+    columns = [matrix[:, at[name]] for name in _CONTEXT_COLUMNS]
     context = [_window_mean(col, w) for w in CONTEXT_WINDOWS for col in columns]
-    words, sentence = matrix[:, names.index("log_words")], matrix[:, names.index("sentence_like")]
-    context += [np.roll(words, 1), np.roll(words, -1), np.roll(sentence, 1), np.roll(sentence, -1)]
+    words, sentence = matrix[:, at["log_words"]], matrix[:, at["sentence_like"]]
+    context += [_roll(words, 1), _roll(words, -1), _roll(sentence, 1), _roll(sentence, -1)]
     return np.array(context, dtype=np.float32).T
+
+
+@lru_cache(maxsize=1)
+def _column_positions() -> dict[str, int]:
+    """Where each named column of :func:`feature_names` is, looked up once rather than per page."""
+    positions: dict[str, int] = {}
+    for k, name in enumerate(feature_names()):
+        positions.setdefault(name, k)  # the first, as list.index
+    return positions
+
+
+def _roll(column: np.ndarray, shift: int) -> np.ndarray:
+    """``np.roll(column, shift)`` for a 1-D column and a shift of one, without np.roll's generic set-up."""
+    return np.concatenate([column[-shift:], column[:-shift]])
 
 
 def _window_mean(column: np.ndarray, width: int) -> np.ndarray:
@@ -357,10 +371,11 @@ class BoostedTrees:
         """Probability that each row (line) is article text."""
         if len(matrix) == 0:
             return np.zeros(0)
-        rows = np.arange(len(matrix))[:, None]
+        flat = np.ascontiguousarray(matrix).ravel()  # one 1-D take per step, cheaper than 2-D fancy indexing
+        row_starts = np.arange(len(matrix))[:, None] * matrix.shape[1]
         nodes = np.broadcast_to(self.roots, (len(matrix), len(self.roots))).copy()
         for _ in range(self.depth):
-            goes_left = matrix[rows, self.feature[nodes]] <= self.split[nodes]
+            goes_left = flat[row_starts + self.feature[nodes]] <= self.split[nodes]
             nodes = np.where(goes_left, self.left[nodes], self.right[nodes])
         raw = self.baseline + self.value[nodes].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-raw))

@@ -210,6 +210,39 @@ def document_anchors(text: str, lang: str | None, features: frozenset[str] = FEA
     return translation_anchors(text, features), lang in NOUN_CASE_LANGUAGES
 
 
+# Lines the line model or the article span removed, where no rule names them as chrome. The
+# model's contextual call on a borderline paragraph can differ between two near copies (a
+# few changed words move its probability across the threshold), so near-duplicate shingles read
+# them too: what the rules call chrome stays out, what is article-shaped stays in.
+DOUBTED_RULES = frozenset({"line-model", "outside-article"})
+
+
+def near_duplicate_text(doc: Document) -> str:
+    """The text near-duplicate shingles are read from: the kept text with the lines only the model
+    removed (:data:`DOUBTED_RULES`) put back where they stood.
+
+    >>> from cleanpress.document import Removal
+    >>> doc = Document(id="a", text="kept one\\nkept two")
+    >>> doc.removed = [Removal(1, "Home", "navigation", kept_before=0), Removal(3, "doubted", "line-model", 0.2, kept_before=1)]
+    >>> near_duplicate_text(doc)
+    'kept one\\ndoubted\\nkept two'
+    """
+    doubted = [r for r in doc.removed if r.rule in DOUBTED_RULES and r.kept_before is not None]
+    if not doubted:
+        return doc.text
+    kept = doc.text.split("\n")
+    lines: list[str] = []
+    doubted.sort(key=lambda r: r.line)
+    at = 0
+    for removal in doubted:
+        # kept_before counts lines of the kept text, blank ones included
+        lines.extend(kept[at:removal.kept_before])
+        at = max(at, removal.kept_before)
+        lines.append(removal.text)
+    lines.extend(kept[at:])
+    return "\n".join(lines)
+
+
 def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = FEATURES) -> Fingerprint:
     """All fingerprints of a clean document (``features``: see :func:`cleanpress.anchors.anchor_sequence`).
 
@@ -218,7 +251,7 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
     True
     """
     tokens = words(doc.text)
-    hashed = word_shingle_hashes(tokens, config.ngram)
+    hashed = word_shingle_hashes(words(near_duplicate_text(doc)), config.ngram)
     # the same values minhash() gives for the shingles themselves, without hashing them twice
     near = hash_minhash(hashed.astype(np.uint64), config.num_perm, config.seed)
     if near is None:

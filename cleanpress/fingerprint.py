@@ -58,6 +58,23 @@ class Fingerprint:
     shingles: np.ndarray | None = None  # sorted unique uint32 shingle hashes, moved to disk by the index
 
 
+# How many characters of Latin-script text one character of a script stands for, roughly: a Han
+# character writes a word or most of one, kana and Hangul a syllable (their scripts fall under
+# "Other" here, with the alphabets of India and South-East Asia, which sit near 1).
+_SCRIPT_DENSITY = {"Han": 3.0, "Other": 2.0}
+
+
+def translation_size(fp: Fingerprint) -> float:
+    """The document's length in Latin-script characters, roughly, as far as translation anchors
+    read: comparable between a text and its translation in another script.
+
+    >>> fp = Fingerprint(order=0, id="a", length=900, lang="zh", script="Han", exact=b"", near=np.zeros(0), anchors=np.zeros(0), anchor_signature=None)
+    >>> translation_size(fp)
+    2700.0
+    """
+    return min(fp.length, ANCHOR_TEXT_CHARS) * _SCRIPT_DENSITY.get(fp.script, 1.0)
+
+
 def words(text: str) -> list[str]:
     """Lower-cased words: letters, digits and combining marks; punctuation is dropped.
 

@@ -79,6 +79,7 @@ def clean(
     candidate_threshold: float = typer.Option(_DEFAULTS.candidate_threshold, help="LSH threshold for translation candidates."),
     min_anchors: int = typer.Option(_DEFAULTS.min_anchors, help="Fewer anchors than this: never a translated duplicate."),
     min_shared_anchors: int = typer.Option(_DEFAULTS.min_shared_anchors, help="Sharing fewer anchors than this: never translations."),
+    max_length_ratio: float = typer.Option(_DEFAULTS.max_length_ratio, help="A translation is at most this many times longer than its twin (CJK characters count more; 0: no limit)."),
     mutual_best: bool = typer.Option(_DEFAULTS.mutual_best, "--mutual-best/--no-mutual-best", help="A translation must be each one's best match in the other's language."),
     drop_bridges: bool = typer.Option(_DEFAULTS.drop_bridges, "--drop-bridges/--no-drop-bridges", help="Drop translated links joining two clusters with no member linked to both."),
     keep: str = typer.Option(_DEFAULTS.keep, help="Which document of a cluster is kept: longest or first."),

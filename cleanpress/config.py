@@ -58,6 +58,7 @@ class CleanConfig:
     candidate_threshold: float = 0.15  #: LSH threshold for translation candidates (recall over precision)
     min_anchors: int = 3  #: documents with fewer anchors are never called translations
     min_shared_anchors: int = 3  #: two documents sharing fewer anchors are never called translations
+    max_length_ratio: float = 3.0  #: a translation is at most this many times longer than its twin (script-adjusted; 0: no limit)
     mutual_best: bool = True  #: a translation must be each document's best match in the other's language
     drop_bridges: bool = True  #: drop translated links between two linked documents with no linked document in common
     # Which document of a duplicate cluster is kept
@@ -75,6 +76,8 @@ class CleanConfig:
         for name in ("num_perm", "ngram", "batch_size", "workers", "min_repeat", "min_shared_anchors"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if self.max_length_ratio != 0 and self.max_length_ratio < 1:
+            raise ValueError(f"max-length-ratio must be 0 (no limit) or at least 1, got {self.max_length_ratio}")
         if self.headline not in HEADLINE_MODES:
             raise ValueError(f"headline must be one of {', '.join(HEADLINE_MODES)}, got {self.headline!r}")
         if self.keep not in ("longest", "first"):

@@ -13,7 +13,9 @@ of every document (no text), and after the last one, :meth:`DuplicateIndex.resol
    verified by the exact IDF-weighted Jaccard overlap of the two anchor sets, where an anchor's
    weight is ``log(1 + N / df)`` over the whole run, so names every article shares count little.
    A candidate becomes a link when its score reaches ``translated_threshold``, the two share at
-   least ``min_shared_anchors`` anchors, and (``mutual_best``) each is the other's best match in
+   least ``min_shared_anchors`` anchors, neither is more than ``max_length_ratio`` times longer
+   than the other (a translation is about as long as its source, as bitext filters assume; a
+   short page whose few names a long article happens to hold is not its translation), and (``mutual_best``) each is the other's best match in
    the other's language: the other half of the same article, or another report on the same
    visit, loses to the real translation. Fallback anchor sets (caseless scripts, German: see
    :mod:`cleanpress.anchors`) are larger than the other side's, so those pairs come from an
@@ -39,7 +41,7 @@ import numpy as np
 
 from .bands import BandIndex, band_parameters
 from .config import CleanConfig
-from .fingerprint import Fingerprint, anchor_hash, hash_minhash
+from .fingerprint import Fingerprint, anchor_hash, hash_minhash, translation_size
 from .shingle_store import ShingleStore
 
 KINDS = ("exact", "near", "translated")  # strongest first
@@ -276,6 +278,7 @@ class DuplicateIndex:
             self.candidates["translated"] += len(first)
             scores, shared = self._score_pairs(first, second)
             keep = (scores >= config.translated_threshold) & (shared >= config.min_shared_anchors)
+            keep &= self._comparable_lengths(first, second)
             scored.extend(zip(first[keep].tolist(), second[keep].tolist(), scores[keep].tolist()))
         scored.sort(key=lambda pair: (pair[0], pair[1]))
         if config.mutual_best:
@@ -283,6 +286,17 @@ class DuplicateIndex:
         if config.drop_bridges:
             scored = drop_bridges(scored)
         return (_Link(a, b, "translated", score) for a, b, score in scored)
+
+    def _comparable_lengths(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """Per pair, whether the longer is at most ``max_length_ratio`` times the shorter
+        (:func:`~cleanpress.fingerprint.translation_size`: script-adjusted)."""
+        limit = self.config.max_length_ratio
+        if not limit or not len(first):
+            return np.ones(len(first), dtype=bool)
+        fingerprints = self._fingerprints
+        a = np.array([translation_size(fingerprints[p]) for p in first.tolist()])
+        b = np.array([translation_size(fingerprints[p]) for p in second.tolist()])
+        return np.maximum(a, b) <= limit * np.maximum(np.minimum(a, b), 1.0)
 
     def _language_codes(self, indexed: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Per position, a number for its (language, script) and whether it is a fallback set."""
@@ -482,7 +496,8 @@ class DuplicateIndex:
             return "near", near
         if self.config.translated and (fp.lang != kept.lang or fp.script != kept.script):
             score, shared = self.translation_score(fp, kept)
-            if score >= self.config.translated_threshold and shared >= self.config.min_shared_anchors:
+            comparable = self._comparable_lengths(np.array([position]), np.array([keeper]))[0]
+            if score >= self.config.translated_threshold and shared >= self.config.min_shared_anchors and comparable:
                 return "translated", score
         return None
 

@@ -58,6 +58,23 @@ class Fingerprint:
     shingles: np.ndarray | None = None  # sorted unique uint32 shingle hashes, moved to disk by the index
 
 
+# How many characters of Latin-script text one character of a script stands for, roughly: a Han
+# character writes a word or most of one, kana and Hangul a syllable (their scripts fall under
+# "Other" here, with the alphabets of India and South-East Asia, which sit near 1).
+_SCRIPT_DENSITY = {"Han": 3.0, "Other": 2.0}
+
+
+def translation_size(fp: Fingerprint) -> float:
+    """The document's length in Latin-script characters, roughly, as far as translation anchors
+    read: comparable between a text and its translation in another script.
+
+    >>> fp = Fingerprint(order=0, id="a", length=900, lang="zh", script="Han", exact=b"", near=np.zeros(0), anchors=np.zeros(0), anchor_signature=None)
+    >>> translation_size(fp)
+    2700.0
+    """
+    return min(fp.length, ANCHOR_TEXT_CHARS) * _SCRIPT_DENSITY.get(fp.script, 1.0)
+
+
 def words(text: str) -> list[str]:
     """Lower-cased words: letters, digits and combining marks; punctuation is dropped.
 
@@ -210,6 +227,39 @@ def document_anchors(text: str, lang: str | None, features: frozenset[str] = FEA
     return translation_anchors(text, features), lang in NOUN_CASE_LANGUAGES
 
 
+# Lines the line model or the article span removed, where no rule names them as chrome. The
+# model's contextual call on a borderline paragraph can differ between two near copies (a
+# few changed words move its probability across the threshold), so near-duplicate shingles read
+# them too: what the rules call chrome stays out, what is article-shaped stays in.
+DOUBTED_RULES = frozenset({"line-model", "outside-article"})
+
+
+def near_duplicate_text(doc: Document) -> str:
+    """The text near-duplicate shingles are read from: the kept text with the lines only the model
+    removed (:data:`DOUBTED_RULES`) put back where they stood.
+
+    >>> from cleanpress.document import Removal
+    >>> doc = Document(id="a", text="kept one\\nkept two")
+    >>> doc.removed = [Removal(1, "Home", "navigation", kept_before=0), Removal(3, "doubted", "line-model", 0.2, kept_before=1)]
+    >>> near_duplicate_text(doc)
+    'kept one\\ndoubted\\nkept two'
+    """
+    doubted = [r for r in doc.removed if r.rule in DOUBTED_RULES and r.kept_before is not None]
+    if not doubted:
+        return doc.text
+    kept = doc.text.split("\n")
+    lines: list[str] = []
+    doubted.sort(key=lambda r: r.line)
+    at = 0
+    for removal in doubted:
+        # kept_before counts lines of the kept text, blank ones included
+        lines.extend(kept[at:removal.kept_before])
+        at = max(at, removal.kept_before)
+        lines.append(removal.text)
+    lines.extend(kept[at:])
+    return "\n".join(lines)
+
+
 def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = FEATURES) -> Fingerprint:
     """All fingerprints of a clean document (``features``: see :func:`cleanpress.anchors.anchor_sequence`).
 
@@ -218,7 +268,7 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
     True
     """
     tokens = words(doc.text)
-    hashed = word_shingle_hashes(tokens, config.ngram)
+    hashed = word_shingle_hashes(words(near_duplicate_text(doc)), config.ngram)
     # the same values minhash() gives for the shingles themselves, without hashing them twice
     near = hash_minhash(hashed.astype(np.uint64), config.num_perm, config.seed)
     if near is None:

@@ -301,3 +301,23 @@ def test_near_scores_are_exact_jaccard_so_pairs_just_above_the_threshold_are_fou
         assert abs(dropped[0].score - truth) < 1e-3  # the score is the exact similarity, not the estimate
         found += estimate < config.near_threshold  # the signatures alone would have missed this one
     assert found >= 1  # the corpus holds pairs the estimate misses; each of them was still found
+
+
+def test_a_lead_a_third_as_long_is_not_called_the_articles_translation():
+    """The first sentences of the Azerbaijani report share enough names with the whole Bosnian
+    one to pass the anchor threshold, but a translation is about as long as its source."""
+    import re
+
+    config = CleanConfig()
+    bosnian = seed_text(TRANSLATION_PAIR[1])
+    azerbaijani = process_document(Document(id="az", text=seed_text(TRANSLATION_PAIR[0])), config)[0].text
+    lead = " ".join(re.split(r"(?<=[.!?])\s+", azerbaijani)[:8])
+    assert 3 * len(lead) < len(bosnian) < 4 * len(lead)
+
+    def lead_status(**options) -> str:
+        docs = list(as_documents([{"id": "bs", "text": bosnian}, {"id": "lead", "text": lead}], config))
+        return outcomes(docs, **options)["lead"][0]
+
+    assert lead_status() == "kept"  # max_length_ratio 3 by default
+    assert lead_status(max_length_ratio=4) == "duplicate"
+    assert lead_status(max_length_ratio=0) == "duplicate"  # no limit

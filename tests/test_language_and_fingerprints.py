@@ -174,3 +174,24 @@ def test_the_title_lends_its_names_to_the_translation_anchors_but_not_to_the_nea
                          CleanConfig())
     assert "nkr" in titled.anchor_names and "nkr" not in plain.anchor_names  # Ankara
     assert (titled.near == plain.near).all() and titled.exact == plain.exact
+
+
+def test_near_signature_reads_the_lines_only_the_model_removed_but_not_the_chrome():
+    """Two copies of one article: the line model doubted the lead paragraph of one of them only.
+    Their near-duplicate shingles are still the same; a line a rule named as chrome stays out."""
+    from cleanpress import CleanConfig
+    from cleanpress.document import Document, Removal
+    from cleanpress.fingerprint import fingerprint, near_duplicate_text
+
+    lead = "The council met on Tuesday evening and voted to build the new bridge over the river."
+    rest = "Work starts in spring.\n\nIt will last three years and cost the city about forty million."
+    whole = Document(id="a", text=f"{lead}\n\n{rest}", lang="en")
+    doubted = Document(id="b", text=rest, lang="en",
+                       removed=[Removal(1, "Home | World", "navigation", kept_before=0),
+                                Removal(2, lead, "line-model", 0.31, kept_before=0)])
+    assert near_duplicate_text(doubted) == f"{lead}\n{rest}"
+    a, b = fingerprint(whole, CleanConfig()), fingerprint(doubted, CleanConfig())
+    assert (a.near == b.near).all() and set(a.shingles.tolist()) == set(b.shingles.tolist())
+    assert a.exact != b.exact  # exact duplicates still compare the kept text
+    chrome = Document(id="c", text=rest, lang="en", removed=[Removal(1, lead, "sidebar", kept_before=0)])
+    assert near_duplicate_text(chrome) == rest

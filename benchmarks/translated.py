@@ -96,8 +96,8 @@ def run_prototype(records: list[dict[str, Any]], threshold: float) -> dict[str, 
 class UniformWeights(DuplicateIndex):
     """The index without document-frequency weighting (every anchor weighs 1)."""
 
-    def _anchor_weights(self) -> dict[int, float]:
-        return {}
+    def _count_anchor_weights(self) -> None:
+        pass  # no weight table: every anchor weighs the default, 1
 
 
 class Stage:

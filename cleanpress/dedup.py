@@ -163,7 +163,6 @@ class DuplicateIndex:
         # datasketch's banding in flat arrays (cleanpress.bands): about 0.6 KB a document, not 7
         self._near_lsh = BandIndex(config.near_threshold * NEAR_CANDIDATE_FACTOR, config.num_perm, NEAR_LSH_WEIGHTS)
         self._anchor_df: Counter[int] = Counter()
-        self._weights: dict[int, float] = {}
         self._chance: dict[int, float] = {}  # fallback documents' chance containment, by order
         self._total_mass = 0.0
         self._weight_table: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.uint64), np.zeros(0))  # sorted anchor hashes, weights
@@ -189,7 +188,7 @@ class DuplicateIndex:
             return
         if self._use_near_lsh:
             self._near_lsh.insert(position, fp.near)
-        if fp.anchor_signature is not None:
+        if fp.translatable:
             self._anchor_df.update(fp.anchors.tolist())
 
     def add_indexed(self, fp: Fingerprint) -> None:
@@ -230,7 +229,7 @@ class DuplicateIndex:
         ``near_candidates``: pairs of positions ``(a, b)``, ``a < b``, both representatives, that
         share a band of the near-duplicate LSH (see :func:`near_band_parameters`), found outside the index;
         without them the index's own LSH finds the same pairs. Either way they are verified here."""
-        self._weights = self._anchor_weights()
+        self._count_anchor_weights()
         if near_candidates is None:
             near_candidates = self._near_candidates()
         self._links.extend(self._near_links(near_candidates))
@@ -266,7 +265,7 @@ class DuplicateIndex:
         document, and the verified pairs are put back in (a, b) order, so blocks change nothing."""
         config = self.config
         fingerprints = self._fingerprints
-        indexed = [p for p, fp in enumerate(fingerprints) if fp.anchor_signature is not None and self._first_with_hash[fp.exact] == p]
+        indexed = [p for p, fp in enumerate(fingerprints) if fp.translatable and self._first_with_hash[fp.exact] == p]
         names = [p for p in indexed if not fingerprints[p].fallback]
         fallback = [p for p in indexed if fingerprints[p].fallback]
         rare = RareAnchorIndex(self, fallback) if fallback else None
@@ -427,19 +426,21 @@ class DuplicateIndex:
 
     def shared_anchors(self, a: Fingerprint, b: Fingerprint, limit: int = SHOWN_ANCHORS) -> tuple[str, ...]:
         """The anchors two documents share, heaviest first, as strings from the vocabulary."""
-        shared = np.intersect1d(a.anchors, b.anchors, assume_unique=True).tolist()
-        shared.sort(key=lambda h: (-self._weights.get(h, 1.0), self.vocabulary.get(h, "")))
+        common = np.intersect1d(a.anchors, b.anchors, assume_unique=True)
+        weight = dict(zip(common.tolist(), self._weights_of(common, 1.0).tolist()))
+        shared = sorted(weight, key=lambda h: (-weight[h], self.vocabulary.get(h, "")))
         return tuple(self.vocabulary.get(h, f"{h:x}") for h in shared[:limit])
 
-    def _anchor_weights(self) -> dict[int, float]:
-        documents = max(1, sum(1 for fp in self._fingerprints if fp.anchor_signature is not None))
+    def _count_anchor_weights(self) -> None:
+        """The IDF weight table (sorted anchor hashes and their weights), held as two arrays:
+        a dict of every anchor would cost about 100 bytes an anchor."""
+        documents = max(1, sum(1 for fp in self._fingerprints if fp.translatable))
         keys = np.fromiter(self._anchor_df.keys(), dtype=np.uint64, count=len(self._anchor_df))
         counts = np.fromiter(self._anchor_df.values(), dtype=np.int64, count=len(self._anchor_df))
         order = np.argsort(keys)
         keys, counts = keys[order], counts[order]
         values = np.log1p(documents / counts)
         self._weight_table, self._df_counts = (keys, values), counts
-        return dict(zip(keys.tolist(), values.tolist()))
 
     # ------------------------------------------------------------------------------------ decisions
 
@@ -518,7 +519,7 @@ class RareNamesLSH:
     def __init__(self, index: DuplicateIndex, positions: list[int]) -> None:
         self._index = index
         config = index.config
-        documents = sum(1 for fp in index._fingerprints if fp.anchor_signature is not None)
+        documents = sum(1 for fp in index._fingerprints if fp.translatable)
         self.max_df = max(COMMON_ANCHOR_MIN_DF, int(COMMON_ANCHOR_SHARE * documents))
         self._lsh = BandIndex(config.candidate_threshold, config.num_perm)
         self._signatures: dict[int, np.ndarray] = {}
@@ -564,7 +565,7 @@ class RareAnchorIndex:
 
     def __init__(self, index: DuplicateIndex, positions: list[int]) -> None:
         self._index = index
-        documents = sum(1 for fp in index._fingerprints if fp.anchor_signature is not None)
+        documents = sum(1 for fp in index._fingerprints if fp.translatable)
         self.max_df = max(RARE_ANCHOR_MIN_DF, int(RARE_ANCHOR_SHARE * documents))
         self._postings: dict[int, list[int]] = {}
         for position in positions:  # in order, so every posting list is sorted by position

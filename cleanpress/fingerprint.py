@@ -52,7 +52,7 @@ class Fingerprint:
     exact: bytes
     near: np.ndarray  # MinHash hash values (uint32 or uint64, as datasketch makes them)
     anchors: np.ndarray  # sorted unique uint64 hashes of the translation anchors
-    anchor_signature: np.ndarray | None  # MinHash of the anchors, None when too few
+    translatable: bool  # enough anchors (``min_anchors``) to be compared with other languages
     fallback: bool = False  # anchors are every word's key: capitals do not tell names here
     anchor_names: tuple[str, ...] = ()  # the anchor strings, dropped once the index has read them
     shingles: np.ndarray | None = None  # sorted unique uint32 shingle hashes, moved to disk by the index
@@ -68,7 +68,7 @@ def translation_size(fp: Fingerprint) -> float:
     """The document's length in Latin-script characters, roughly, as far as translation anchors
     read: comparable between a text and its translation in another script.
 
-    >>> fp = Fingerprint(order=0, id="a", length=900, lang="zh", script="Han", exact=b"", near=np.zeros(0), anchors=np.zeros(0), anchor_signature=None)
+    >>> fp = Fingerprint(order=0, id="a", length=900, lang="zh", script="Han", exact=b"", near=np.zeros(0), anchors=np.zeros(0), translatable=False)
     >>> translation_size(fp)
     2700.0
     """
@@ -278,9 +278,6 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
     title = doc.metadata.get("title")
     head = (f"{title}\n{doc.text}" if isinstance(title, str) and title else doc.text)[:ANCHOR_TEXT_CHARS]
     anchors, fallback = document_anchors(head, doc.lang, features) if config.translated else (set(), False)
-    anchor_signature = None
-    if len(anchors) >= config.min_anchors:
-        anchor_signature = minhash([a.encode("utf-8") for a in anchors], config.num_perm, config.seed).hashvalues
     return Fingerprint(
         order=doc.order,
         id=doc.id,
@@ -290,7 +287,7 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
         exact=_hash_words(tokens),
         near=near,
         anchors=anchor_hashes(anchors),
-        anchor_signature=anchor_signature,
+        translatable=len(anchors) >= config.min_anchors,
         fallback=fallback,
         anchor_names=tuple(sorted(anchors)),
         shingles=hashed,

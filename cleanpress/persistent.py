@@ -135,7 +135,7 @@ def pack(fp: Fingerprint) -> bytes:
     >>> back.id, bool((back.near == fp.near).all()), bool((back.anchors == fp.anchors).all())
     ('a', True, True)
     """
-    arrays = [fp.near, fp.anchors] + ([fp.anchor_signature] if fp.anchor_signature is not None else [])
+    arrays = [fp.near, fp.anchors]
     header = {
         "id": fp.id,
         "length": fp.length,
@@ -143,6 +143,7 @@ def pack(fp: Fingerprint) -> bytes:
         "script": fp.script,
         "exact": fp.exact.hex(),
         "fallback": fp.fallback,
+        "translatable": fp.translatable,
         "arrays": [[str(a.dtype), len(a)] for a in arrays],
     }
     head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -168,7 +169,8 @@ def unpack(data: bytes, order: int = 0) -> Fingerprint:
         exact=bytes.fromhex(header["exact"]),
         near=arrays[0],
         anchors=arrays[1],
-        anchor_signature=arrays[2] if len(arrays) > 2 else None,
+        # indexes written before this field held a third array, the anchors' MinHash, exactly when translatable
+        translatable=header.get("translatable", len(arrays) > 2),
         fallback=header["fallback"],
     )
 

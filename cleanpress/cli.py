@@ -109,8 +109,6 @@ def clean(
     manifests = output if output != "-" else manifest_dir
     if engine not in ("local", "dask"):
         _fail(f"--engine must be local or dask, got {engine!r}")
-    if engine == "dask" and index is not None:
-        _fail("--engine dask does not take --index: use the local engine for incremental runs")
     if scheduler is not None and engine != "dask":
         _fail("--scheduler needs --engine dask")
     try:

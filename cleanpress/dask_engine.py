@@ -12,7 +12,8 @@ Where the work happens:
   the same bands as the local LSH) are shuffled so that each band key is grouped on one worker;
   a group of several documents gives candidate pairs, made unique across bands;
 * **client, deterministic reduce**: the :class:`~cleanpress.dedup.DuplicateIndex` holds the
-  fingerprints (no text), verifies the near candidates, finds translated candidates (they need
+  fingerprints (no text) and, with a persistent index (``--index``), the earlier runs' ones,
+  whose band keys join the shuffle as one more partition; verifies the near candidates, finds translated candidates (they need
   the corpus-wide anchor document frequencies and per-query caps, i.e. global state), applies
   mutual best and drop-bridges, joins links into clusters (union-find over the pair list) and
   applies the keep rule: the very code the local engine runs, so the decisions are the same;
@@ -33,6 +34,7 @@ from .document import Document, Skipped
 from .executor import batched
 from .fingerprint import Fingerprint
 from .linefreq import LineFrequencies, use_corpus_frequencies
+from .persistent import PersistentIndex
 from .readers import Item
 
 INSTALL_HINT = "the Dask engine needs dask and distributed: pip install 'cleanpress[dask]'"
@@ -105,10 +107,13 @@ def process(
     *,
     progress: Any = None,
     line_frequencies: LineFrequencies | None = None,
+    persistent: PersistentIndex | None = None,
 ) -> Iterator[Any]:
     """Every input item's :class:`~cleanpress.pipeline.Outcome`, in the local engine's order
     (skipped ones first, then kept and duplicate ones in input order), computed on ``client``'s
-    cluster."""
+    cluster. With ``persistent``, documents duplicating one an earlier run kept are dropped, and
+    this run's kept fingerprints are staged in it (the caller commits them once the output is
+    in place), as the local engine does."""
     import dask
     import dask.bag as db
 
@@ -122,15 +127,25 @@ def process(
         sizes.append(len(batch))
     summaries = [client.submit(partition_summary, partition, pure=False) for partition in partitions]
 
-    # the band shuffle runs on the workers while the client collects the fingerprints
+    index = DuplicateIndex(config, near_lsh=False)
     bands = near_band_parameters(config)
-    records = db.from_delayed([dask.delayed(partition_band_records)(partition, bands) for partition in partitions]) if partitions else None
+    earlier: list[tuple[tuple[int, int], int]] = []  # the band keys of the documents earlier runs kept
+    if persistent is not None:  # added first, as the local engine adds them: same positions, same decisions
+        index.vocabulary.update(persistent.anchor_names())
+        for indexed in persistent.fingerprints():
+            index.add_indexed(indexed)
+            earlier.extend(partition_band_records([(None, indexed)], bands))
+
+    # the band shuffle runs on the workers while the client collects the fingerprints
+    bags = [dask.delayed(partition_band_records)(partition, bands) for partition in partitions]
+    if earlier and partitions:
+        bags.append(dask.delayed(list)(client.scatter([earlier])[0]))  # one future: the client sends them once
+    records = db.from_delayed(bags) if partitions else None
     pairs = None
     if records is not None:
         grouped = records.groupby(lambda record: record[0], npartitions=max(1, len(partitions)), shuffle="tasks")
         pairs = client.compute(grouped.map(lambda group: band_pairs((group[0], [order for _, order in group[1]]))).flatten().distinct())
 
-    index = DuplicateIndex(config, near_lsh=False)
     for summary, size in zip(summaries, sizes):
         for item, fp in summary.result():
             if fp is not None:
@@ -152,7 +167,10 @@ def process(
         if index.is_representative(pa) and index.is_representative(pb):
             candidates.append((pa, pb))
     candidates.sort(key=lambda pair: (pair[1], pair[0]))  # the local engine's order: by later, then earlier
-    decisions = {decision.order: decision for decision in index.resolve(near_candidates=candidates)}
+    resolved = index.resolve(near_candidates=candidates)
+    if persistent is not None:
+        persistent.stage(index.kept(resolved), index.vocabulary)
+    decisions = {decision.order: decision for decision in resolved}
     index.close()  # its shingle store; the decisions are all that is needed now
 
     for partition in partitions:  # one partition at a time in the client

@@ -274,13 +274,11 @@ def run(
     config = config or CleanConfig()
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
-    if engine == "dask" and index is not None:
-        raise ValueError("the Dask engine does not take a persistent index (--index): use the local engine")
     if engine == "dask" and client is None:
         from .dask_engine import dask_client
 
         with dask_client(scheduler, config.workers) as own:
-            return run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, manifest_dir=manifest_dir, engine=engine, client=own)
+            return run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, index=index, manifest_dir=manifest_dir, engine=engine, client=own)
     started = time.perf_counter()
     with replayable_stdin(inputs) as inputs, _opened_index(index, config) as persistent:  # "-" is read twice
         report = _run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, persistent=persistent, manifest_dir=manifest_dir, client=client if engine == "dask" else None)
@@ -309,7 +307,7 @@ def _run(
         if client is not None:
             from . import dask_engine
 
-            outcomes = dask_engine.process(documents, config, client, progress=progress, line_frequencies=frequencies)
+            outcomes = dask_engine.process(documents, config, client, progress=progress, line_frequencies=frequencies, persistent=persistent)
         else:
             outcomes = process(documents, config, spool_dir=folder.staging, progress=progress, line_frequencies=frequencies, persistent=persistent)
         for outcome in outcomes:

@@ -91,11 +91,43 @@ def test_cli_engine_dask_with_scheduler(cluster, planted, tmp_path):
     assert_identical(tmp_path / "local", tmp_path / "dask")
 
 
+def test_incremental_runs_with_an_index_identical(cluster, planted, tmp_path):
+    """Two days of a crawl against a persistent index: the second day's duplicates of the first
+    day's documents are dropped the same way, and both indexes end up holding the same documents."""
+    lines = planted.read_text(encoding="utf-8").splitlines(keepends=True)
+    days = [tmp_path / "day1.jsonl", tmp_path / "day2.jsonl"]
+    days[0].write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+    days[1].write_text("".join(lines[len(lines) // 2 :]), encoding="utf-8")
+    config = CleanConfig(batch_size=40)
+    for day in days:
+        local = run([day], tmp_path / f"local-{day.stem}", config, index=tmp_path / "local.sqlite")
+        dask = run([day], tmp_path / f"dask-{day.stem}", config, index=tmp_path / "dask.sqlite", engine="dask", client=cluster)
+        assert_identical(tmp_path / f"local-{day.stem}", tmp_path / f"dask-{day.stem}")
+        assert dask.report["index"]["added"] == local.report["index"]["added"] > 0
+    first_day = {r["id"] for r in read_jsonl(tmp_path / "local-day1" / "corpus.jsonl")}
+    earlier = [d for d in read_jsonl(tmp_path / "dask-day2" / "duplicates.jsonl") if d["duplicate_of"] in first_day]
+    assert len(earlier) >= 10 and {d["kind"] for d in earlier} >= {"near"}  # copies of day one's articles
+    from cleanpress.persistent import open_index
+
+    with open_index(tmp_path / "local.sqlite", config) as a, open_index(tmp_path / "dask.sqlite", config) as b:
+        assert sorted(fp.id for fp in a.fingerprints()) == sorted(fp.id for fp in b.fingerprints())
+
+
 def test_cli_rejects_bad_combinations(tmp_path):
     result = run_cli("clean", SEEDS, "-o", tmp_path / "out", "--engine", "spark")
     assert result.exit_code == 2 and "--engine" in result.output
     result = run_cli("clean", SEEDS, "-o", tmp_path / "out", "--scheduler", "tcp://127.0.0.1:8786")
     assert result.exit_code == 2 and "--engine dask" in result.output
-    result = run_cli("clean", SEEDS, "-o", tmp_path / "out", "--engine", "dask", "--index", tmp_path / "i.sqlite")
-    assert result.exit_code == 2 and "--index" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_engine_dask_with_index_reruns_as_a_no_op(cluster, tmp_path):
+    address = cluster.scheduler.address
+    common = ("-q", "--engine", "dask", "--scheduler", address, "--index", tmp_path / "i.sqlite")
+    assert run_cli("clean", SEEDS, "-o", tmp_path / "first", *common).exit_code == 0
+    result = run_cli("clean", SEEDS, "-o", tmp_path / "again", *common)
+    assert result.exit_code == 0, result.output
+    kept_first = read_jsonl(tmp_path / "first" / "corpus.jsonl")
+    assert len(kept_first) == 4 and not read_jsonl(tmp_path / "again" / "corpus.jsonl")
+    again = read_jsonl(tmp_path / "again" / "duplicates.jsonl")
+    assert {d["duplicate_of"] for d in again} <= {r["id"] for r in kept_first} and len(again) == 5

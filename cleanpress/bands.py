@@ -76,10 +76,21 @@ class BandIndex:
 
     def query(self, hashvalues: np.ndarray) -> list[int]:
         """Positions of the inserted signatures that share at least one band with ``hashvalues``."""
+        return self._query_keys(band_keys(hashvalues, self.bands, self.rows))
+
+    def query_inserted(self, position: int) -> list[int]:
+        """:meth:`query` for the signature inserted at ``position``, from its stored band keys:
+        the index needs no copy of the signature (positions are inserted in increasing order)."""
+        row = int(np.searchsorted(self._positions[: self._size], position))
+        if row == self._size or self._positions[row] != position:
+            raise KeyError(f"position {position} was not inserted")
+        return self._query_keys(self._keys[row])
+
+    def _query_keys(self, band_keys_of_query: np.ndarray) -> list[int]:
         if self._sorted is None:
             self._sorted = self._sort()
         found: set[int] = set()
-        for (keys, positions), key in zip(self._sorted, band_keys(hashvalues, self.bands, self.rows)):
+        for (keys, positions), key in zip(self._sorted, band_keys_of_query):
             start, end = np.searchsorted(keys, key, side="left"), np.searchsorted(keys, key, side="right")
             if end > start:
                 found.update(positions[start:end].tolist())

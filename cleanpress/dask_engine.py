@@ -127,7 +127,7 @@ def process(
         sizes.append(len(batch))
     summaries = [client.submit(partition_summary, partition, pure=False) for partition in partitions]
 
-    index = DuplicateIndex(config, near_lsh=False)
+    index = DuplicateIndex(config, near_lsh=False, keep_signatures=persistent is not None)
     bands = near_band_parameters(config)
     earlier: list[tuple[tuple[int, int], int]] = []  # the band keys of the documents earlier runs kept
     if persistent is not None:  # added first, as the local engine adds them: same positions, same decisions

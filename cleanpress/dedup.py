@@ -44,6 +44,7 @@ from .config import CleanConfig
 from .fingerprint import Fingerprint, anchor_hash, hash_minhash, translation_size
 from .shingle_store import ShingleStore
 
+_NO_SIGNATURE = np.zeros(0, dtype=np.uint32)  # in place of a near signature the index dropped
 KINDS = ("exact", "near", "translated")  # strongest first
 SHOWN_ANCHORS = 20  # shared anchors listed in a translated decision
 SIGNATURE_SCHEME = _SCHEME = "affine32"  # datasketch's default permutation scheme, used by fingerprint.minhash
@@ -147,9 +148,14 @@ class DuplicateIndex:
     """
 
     def __init__(
-        self, config: CleanConfig, *, spool_dir: str | os.PathLike[str] | None = None, near_lsh: bool = True
+        self, config: CleanConfig, *, spool_dir: str | os.PathLike[str] | None = None, near_lsh: bool = True,
+        keep_signatures: bool = True,
     ) -> None:
         self.config = config
+        # keep_signatures=False: a run without a persistent index never reads a near signature
+        # again once its band keys are in the LSH (candidates come from the stored keys, scores
+        # from the shingle store), so it is dropped: 0.6 KB a document
+        self._keep_signatures = keep_signatures
         # near_lsh=False: near candidates come from elsewhere (the Dask engine's band shuffle) and
         # are handed to resolve(); the index then holds no LSH tables
         self._use_near_lsh = near_lsh
@@ -182,12 +188,13 @@ class DuplicateIndex:
         self._shingles.append(fp.shingles)
         fp.shingles = None  # on disk now: memory grows with signatures, not with text
         self._fingerprints.append(fp)
+        near, fp.near = fp.near, fp.near if self._keep_signatures else _NO_SIGNATURE
         twin = self._first_with_hash.setdefault(fp.exact, position)
         if twin != position:
             self._links.append(_Link(twin, position, "exact", 1.0))
             return
         if self._use_near_lsh:
-            self._near_lsh.insert(position, fp.near)
+            self._near_lsh.insert(position, near)
         if fp.translatable:
             self._anchor_df.update(fp.anchors.tolist())
 
@@ -241,9 +248,9 @@ class DuplicateIndex:
         """Pairs ``(other, position)`` sharing an LSH band, by position, then other."""
         if not self._use_near_lsh:
             raise ValueError("this index has no near-duplicate LSH: give resolve() the near candidates")
-        for position, fp in enumerate(self._fingerprints):
+        for position in range(len(self._fingerprints)):
             if self.is_representative(position):
-                for other in sorted(o for o in self._near_lsh.query(fp.near) if o < position):
+                for other in sorted(o for o in self._near_lsh.query_inserted(position) if o < position):
                     yield other, position
 
     def _near_links(self, candidates: Iterable[tuple[int, int]]) -> Iterable[_Link]:

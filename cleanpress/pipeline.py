@@ -129,7 +129,7 @@ def process(
     earlier run are dropped, and this run's kept fingerprints are staged in it (the caller
     commits them once the output is safe)."""
     config = config or CleanConfig()
-    index = DuplicateIndex(config, spool_dir=spool_dir)
+    index = DuplicateIndex(config, spool_dir=spool_dir, keep_signatures=persistent is not None)
     try:
         yield from _process(items, config, index, spool_dir=spool_dir, progress=progress,
                             line_frequencies=line_frequencies, persistent=persistent)

@@ -321,3 +321,22 @@ def test_a_lead_a_third_as_long_is_not_called_the_articles_translation():
     assert lead_status() == "kept"  # max_length_ratio 3 by default
     assert lead_status(max_length_ratio=4) == "duplicate"
     assert lead_status(max_length_ratio=0) == "duplicate"  # no limit
+
+
+def test_an_index_that_drops_the_near_signatures_decides_the_same():
+    """Without a persistent index the near signatures are dropped once their band keys are in the
+    LSH (candidates come from the stored keys): the same decisions, no signature held."""
+    rng = random.Random(11)
+    originals = [article(rng) for _ in range(30)]
+    texts = originals + [mutate(rng.choice(originals), rng, 0.03) for _ in range(15)] + [originals[0].upper()]
+    config = CleanConfig()
+    results = []
+    for keep in (True, False):
+        index = DuplicateIndex(config, keep_signatures=keep)
+        fps = [fingerprint(Document(id=str(i), text=t, order=i), config) for i, t in enumerate(texts)]
+        for fp in fps:
+            index.add(fp)
+        results.append([(d.id, d.duplicate_of, d.kind, d.score) for d in index.resolve()])
+        assert all(len(fp.near) == (config.num_perm if keep else 0) for fp in fps)
+    assert results[0] == results[1]
+    assert {kind for _, _, kind, _ in results[0]} == {"near", "exact"} and len(results[0]) >= 15

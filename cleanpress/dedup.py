@@ -15,9 +15,9 @@ of every document (no text), and after the last one, :meth:`DuplicateIndex.resol
    A candidate becomes a link when its score reaches ``translated_threshold``, the two share at
    least ``min_shared_anchors`` anchors, neither is more than ``max_length_ratio`` times longer
    than the other (a translation is about as long as its source, as bitext filters assume; a
-   short page whose few names a long article happens to hold is not its translation), and (``mutual_best``) each is the other's best match in
-   the other's language: the other half of the same article, or another report on the same
-   visit, loses to the real translation. Fallback anchor sets (caseless scripts, German: see
+   short page whose few names a long article happens to hold is not its translation), and
+   (``mutual_best``) each is the other's best match in the other's language: the other half
+   of the same article, or another report on the same visit, loses to the real translation. Fallback anchor sets (caseless scripts, German: see
    :mod:`cleanpress.anchors`) are larger than the other side's, so those pairs come from an
    inverted index of their rare anchors (:class:`RareAnchorIndex`: a bounded number per document
    and language) and are scored by the weighted share of the other side's anchors they contain.

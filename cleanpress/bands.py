@@ -4,9 +4,8 @@
 set of members: about 7 KB a document at 25 bands, so 1,000,000 documents would need 7 GB for
 the index alone. Deduplication here adds every document before it asks anything, so the buckets
 can live in flat arrays: one 64-bit hash per band and document (``xxh3`` of the band's hash
-values, the bytes datasketch would use as the key). For the queries, every band's keys are
-mixed with their band number into one sorted array, so a query is one binary search for all its
-bands: about 24 bytes per band and document (the keys, and a sorted copy with positions). The
+values, the bytes datasketch would use as the key), sorted once per band, queried by binary
+search: about 24 bytes per band and document (the keys, and a sorted copy with positions). The
 number of bands and rows comes from datasketch's own optimiser for the threshold and weights, so a query returns the same
 candidates ``MinHashLSH.query`` would (up to 64-bit hash collisions, which only add a
 candidate: every candidate is verified).
@@ -25,7 +24,6 @@ import xxhash
 from datasketch.lsh import _optimal_param
 
 _INITIAL_CAPACITY = 1024
-_BAND_SALT = np.uint64(0x9E3779B97F4A7C15)  # odd: band numbers times it are far apart in 64 bits
 
 
 def band_parameters(threshold: float, num_perm: int, weights: tuple[float, float] = (0.5, 0.5)) -> tuple[int, int]:
@@ -62,8 +60,7 @@ class BandIndex:
         self._keys = np.zeros((_INITIAL_CAPACITY, self.bands), dtype=np.uint64)
         self._positions = np.zeros(_INITIAL_CAPACITY, dtype=np.int64)
         self._size = 0
-        self._sorted: tuple[np.ndarray, np.ndarray] | None = None  # every band's mixed keys sorted, their positions
-        self._band_salt = np.arange(self.bands, dtype=np.uint64) * _BAND_SALT
+        self._sorted: list[tuple[np.ndarray, np.ndarray]] | None = None  # per band: sorted keys, their positions
 
     def __len__(self) -> int:
         return self._size
@@ -92,16 +89,17 @@ class BandIndex:
     def _query_keys(self, band_keys_of_query: np.ndarray) -> list[int]:
         if self._sorted is None:
             self._sorted = self._sort()
-        keys, positions = self._sorted
-        wanted = band_keys_of_query ^ self._band_salt
-        starts, ends = np.searchsorted(keys, wanted, side="left"), np.searchsorted(keys, wanted, side="right")
-        hits = [positions[start:end] for start, end in zip(starts.tolist(), ends.tolist()) if end > start]
-        return np.unique(np.concatenate(hits)).tolist() if hits else []
+        found: set[int] = set()
+        for (keys, positions), key in zip(self._sorted, band_keys_of_query):
+            start, end = np.searchsorted(keys, key, side="left"), np.searchsorted(keys, key, side="right")
+            if end > start:
+                found.update(positions[start:end].tolist())
+        return list(found)
 
-    def _sort(self) -> tuple[np.ndarray, np.ndarray]:
-        # a band's key xor its band's salt: equal keys of different bands stay apart (a chance
-        # equality between bands, like a 64-bit collision, only adds a candidate: all are verified)
-        keys = (self._keys[: self._size] ^ self._band_salt).ravel()
-        positions = np.repeat(self._positions[: self._size], self.bands)
-        order = np.argsort(keys, kind="stable")
-        return keys[order], positions[order]
+    def _sort(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        keys, positions = self._keys[: self._size], self._positions[: self._size]
+        buckets = []
+        for band in range(self.bands):
+            order = np.argsort(keys[:, band], kind="stable")
+            buckets.append((keys[order, band], positions[order]))
+        return buckets

@@ -76,25 +76,49 @@ class BandIndex:
 
     def query(self, hashvalues: np.ndarray) -> list[int]:
         """Positions of the inserted signatures that share at least one band with ``hashvalues``."""
-        return self._query_keys(band_keys(hashvalues, self.bands, self.rows))
-
-    def query_inserted(self, position: int) -> list[int]:
-        """:meth:`query` for the signature inserted at ``position``, from its stored band keys:
-        the index needs no copy of the signature (positions are inserted in increasing order)."""
-        row = int(np.searchsorted(self._positions[: self._size], position))
-        if row == self._size or self._positions[row] != position:
-            raise KeyError(f"position {position} was not inserted")
-        return self._query_keys(self._keys[row])
-
-    def _query_keys(self, band_keys_of_query: np.ndarray) -> list[int]:
         if self._sorted is None:
             self._sorted = self._sort()
         found: set[int] = set()
-        for (keys, positions), key in zip(self._sorted, band_keys_of_query):
+        for (keys, positions), key in zip(self._sorted, band_keys(hashvalues, self.bands, self.rows)):
             start, end = np.searchsorted(keys, key, side="left"), np.searchsorted(keys, key, side="right")
             if end > start:
                 found.update(positions[start:end].tolist())
         return list(found)
+
+    def pairs(self) -> np.ndarray:
+        """Every pair of inserted positions sharing at least one band, as rows ``(earlier, later)``
+        sorted by later, then earlier: what querying every inserted signature finds, from runs of
+        equal keys in each band's sorted keys, without a binary search per band and query.
+
+        >>> index = BandIndex(0.5, 16)
+        >>> a = np.arange(16, dtype=np.uint32); b = a.copy(); b[0] = 99; c = a + 100
+        >>> for position, values in enumerate((a, c, b)):
+        ...     index.insert(position, values)
+        >>> index.pairs().tolist()
+        [[0, 2]]
+        """
+        if self._sorted is None:
+            self._sorted = self._sort()
+        size = int(self._positions[: self._size].max()) + 1 if self._size else 0
+        found: list[np.ndarray] = []
+        for keys, positions in self._sorted:
+            same = keys[1:] == keys[:-1]  # i and i + 1 are in one bucket
+            if not same.any():
+                continue
+            # the members of buckets of two or more, bucket by bucket (the keys are sorted)
+            members = np.flatnonzero(np.concatenate([same, [False]]) | np.concatenate([[False], same]))
+            bucket = np.cumsum(np.concatenate([[True], ~same]))[members]
+            member_positions = positions[members]
+            for step in range(1, len(members)):
+                pair = bucket[step:] == bucket[:-step]
+                if not pair.any():
+                    break  # buckets are contiguous: no pair this far apart, none farther either
+                first, second = member_positions[:-step][pair], member_positions[step:][pair]
+                found.append(np.maximum(first, second) * size + np.minimum(first, second))
+        if not found:
+            return np.zeros((0, 2), dtype=np.int64)
+        codes = np.unique(np.concatenate(found))  # by later, then earlier
+        return np.stack([codes % size, codes // size], axis=1)
 
     def _sort(self) -> list[tuple[np.ndarray, np.ndarray]]:
         keys, positions = self._keys[: self._size], self._positions[: self._size]

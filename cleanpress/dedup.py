@@ -248,10 +248,9 @@ class DuplicateIndex:
         """Pairs ``(other, position)`` sharing an LSH band, by position, then other."""
         if not self._use_near_lsh:
             raise ValueError("this index has no near-duplicate LSH: give resolve() the near candidates")
-        for position in range(len(self._fingerprints)):
-            if self.is_representative(position):
-                for other in sorted(o for o in self._near_lsh.query_inserted(position) if o < position):
-                    yield other, position
+        # only representatives are in the LSH; one pass over the sorted buckets, not a query each
+        for other, position in self._near_lsh.pairs().tolist():
+            yield other, position
 
     def _near_links(self, candidates: Iterable[tuple[int, int]]) -> Iterable[_Link]:
         """The candidates whose shingle sets agree at least ``near_threshold``, in candidate order."""

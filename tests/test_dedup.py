@@ -340,3 +340,25 @@ def test_an_index_that_drops_the_near_signatures_decides_the_same():
         assert all(len(fp.near) == (config.num_perm if keep else 0) for fp in fps)
     assert results[0] == results[1]
     assert {kind for _, _, kind, _ in results[0]} == {"near", "exact"} and len(results[0]) >= 15
+
+
+def test_band_pairs_are_what_querying_every_signature_finds():
+    """The near candidates come from one pass over the sorted buckets; the same pairs, in the
+    same order, as asking the index about every inserted signature."""
+    import numpy as np
+
+    from cleanpress.bands import BandIndex
+
+    rng = np.random.default_rng(3)
+    signatures = [rng.integers(0, 2**32, 128, dtype=np.uint64).astype(np.uint32) for _ in range(300)]
+    for i in range(0, 300, 7):  # near copies: a few values changed, and some in buckets of many
+        copy = signatures[i].copy()
+        copy[rng.integers(0, 128, 6)] = 0
+        signatures.append(copy)
+    signatures += [signatures[5].copy() for _ in range(6)]
+    index = BandIndex(0.56, 128, (0.2, 0.8))
+    for position, values in enumerate(signatures):
+        index.insert(position, values)
+    expected = [(other, position) for position, values in enumerate(signatures)
+                for other in sorted(index.query(values)) if other < position]
+    assert [tuple(pair) for pair in index.pairs().tolist()] == expected and len(expected) > 40

@@ -29,6 +29,7 @@ import xxhash
 from datasketch import MinHash
 
 from .anchors import FEATURES, NOUN_CASE_LANGUAGES, all_word_anchors, is_caseless, translation_anchors
+from .boilerplate import MODEL_RULE, SPAN_RULE
 from .config import CleanConfig
 from .document import Document
 
@@ -231,7 +232,7 @@ def document_anchors(text: str, lang: str | None, features: frozenset[str] = FEA
 # model's contextual call on a borderline paragraph can differ between two near copies (a
 # few changed words move its probability across the threshold), so near-duplicate shingles read
 # them too: what the rules call chrome stays out, what is article-shaped stays in.
-DOUBTED_RULES = frozenset({"line-model", "outside-article"})
+DOUBTED_RULES = frozenset({MODEL_RULE, SPAN_RULE})
 
 
 def near_duplicate_text(doc: Document) -> str:
@@ -268,7 +269,9 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
     True
     """
     tokens = words(doc.text)
-    hashed = word_shingle_hashes(words(near_duplicate_text(doc)), config.ngram)
+    near_text = near_duplicate_text(doc)
+    # the same text most of the time: tokenise it once on this hot path
+    hashed = word_shingle_hashes(tokens if near_text is doc.text else words(near_text), config.ngram)
     # the same values minhash() gives for the shingles themselves, without hashing them twice
     near = hash_minhash(hashed.astype(np.uint64), config.num_perm, config.seed)
     if near is None:

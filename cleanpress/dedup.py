@@ -58,20 +58,22 @@ NEAR_LSH_WEIGHTS = (0.2, 0.8)
 # Fallback candidates (RareAnchorIndex). An anchor in more documents than this carries no evidence
 # of translation: a translation group has one document per language (14 in translated-ntrex, 40
 # or so for the most translated news), so 50 is above any such group plus its follow-ups, and a
-# name in 1% of a large corpus is a common word or a name in the news every day. Anchors this
-# common are still scored in verification; they only do not propose candidates.
-RARE_ANCHOR_MIN_DF = 50
-RARE_ANCHOR_SHARE = 0.01
+# name in more is a common word or a name in the news every day. The bound is fixed, not a share of
+# the corpus: a share makes the postings walked per document, so the cost per document, grow with
+# the corpus (200 instead of 50 lowered caseless rus/ukr precision on translated-ntrex from 0.997
+# to 0.973). Anchors this common are still scored in verification; they only do not propose candidates.
+RARE_ANCHOR_MAX_DF = 50
 FALLBACK_CANDIDATES_PER_LANGUAGE = 3  # mutual best keeps one per language pair; 3 leaves room
 # Names-set candidates (RareNamesLSH): the LSH leaves out the anchors in more than
-# max(COMMON_ANCHOR_MIN_DF, COMMON_ANCHOR_SHARE * documents) documents (the year, the words that
-# open sentences), which otherwise make every article a candidate of every other in a large
-# corpus; a query keeps, per language, the NAMES_CANDIDATES_PER_LANGUAGE earlier documents whose
-# signatures agree most. Verification still scores every anchor. Both bounds are far above what
-# translated-ntrex needs: its decisions are the same with and without them.
-COMMON_ANCHOR_MIN_DF = 500
-COMMON_ANCHOR_SHARE = 0.05
+# COMMON_ANCHOR_MAX_DF documents (the year, the words that open sentences), which otherwise make
+# every article a candidate of every other in a large corpus; fixed, not a share of the corpus, so
+# that bucket sizes, and the cost per document, do not grow with it. A query keeps, per language,
+# the NAMES_CANDIDATES_PER_LANGUAGE earlier documents whose signatures agree most. Verification
+# still scores every anchor. Both bounds are far above what translated-ntrex needs: its decisions
+# are the same with and without them.
+COMMON_ANCHOR_MAX_DF = 500
 NAMES_CANDIDATES_PER_LANGUAGE = 8
+AGREEMENT_BLOCK = 16384  # candidate pairs whose signatures are compared at once (2 x 16384 x 512 bytes)
 
 
 @dataclass(slots=True)
@@ -322,17 +324,17 @@ class DuplicateIndex:
         and a fallback set from the rare anchors they share (:class:`RareAnchorIndex`); each pair
         once, sorted, as two arrays."""
         size = len(self._fingerprints)
-        codes: set[int] = set()  # a pair (a, b), a < b, as a * size + b
-        for position in queries:
-            codes.update(other * size + position for other in names.query(position))
+        codes_of, is_fallback = languages
+        earlier, later = names.candidates(queries, codes_of)
+        found = [earlier * size + later]  # a pair (a, b), a < b, as a * size + b
         if rare is not None:
             for position in queries:
-                codes.update(min(position, o) * size + max(position, o) for o in rare.query(position))
-        pairs = np.unique(np.fromiter(codes, dtype=np.int64, count=len(codes)))
+                others = np.asarray(rare.query(position), dtype=np.int64)
+                found.append(np.minimum(position, others) * size + np.maximum(position, others))
+        pairs = np.unique(np.concatenate(found))
         first, second = pairs // size, pairs % size
         # two fallback sets share the common words of related languages (Russian, Ukrainian):
         # such documents join a cluster only through documents whose names are known
-        codes_of, is_fallback = languages
         keep = (codes_of[first] != codes_of[second]) & ~(is_fallback[first] & is_fallback[second])
         return first[keep], second[keep]
 
@@ -516,39 +518,52 @@ class RareNamesLSH:
     articles; an LSH over whole anchor sets at the low candidate threshold then proposes more
     candidates per document the larger the corpus (157 per document at 10,000 generated articles,
     17 at 1,000). Here each document's signature is a MinHash of its anchors that are in at most
-    ``max(COMMON_ANCHOR_MIN_DF, COMMON_ANCHOR_SHARE * documents)`` documents, computed from the
-    anchor hashes (:func:`hash_minhash`; one scheme for the whole LSH), and a query keeps, per language of the other side, the
+    ``COMMON_ANCHOR_MAX_DF`` documents, computed from the anchor hashes (:func:`hash_minhash`;
+    one scheme for the whole LSH), and a query keeps, per language of the other side, the
     ``NAMES_CANDIDATES_PER_LANGUAGE`` earlier documents whose rare-anchor signatures agree most
     (ties to the first read). Mutual best keeps one per language pair, so the cap leaves room.
+    Queries run in batches (:meth:`candidates`): the buckets, the agreement and the ranking are
+    array operations over the whole batch.
     """
 
     def __init__(self, index: DuplicateIndex, positions: list[int]) -> None:
-        self._index = index
         config = index.config
-        documents = sum(1 for fp in index._fingerprints if fp.translatable)
-        self.max_df = max(COMMON_ANCHOR_MIN_DF, int(COMMON_ANCHOR_SHARE * documents))
+        self.max_df = COMMON_ANCHOR_MAX_DF
         self._lsh = BandIndex(config.candidate_threshold, config.num_perm)
-        self._signatures: dict[int, np.ndarray] = {}
+        self._row = np.full(len(index._fingerprints), -1, dtype=np.int64)  # position -> signature row
+        signatures = []
         for position in positions:
             anchors = index._fingerprints[position].anchors
             signature = hash_minhash(anchors[index._df_of(anchors) <= self.max_df], config.num_perm, config.seed)
             if signature is not None:
-                self._signatures[position] = signature
+                self._row[position] = len(signatures)
+                signatures.append(signature)
                 self._lsh.insert(position, signature)
+        self._signatures = np.stack(signatures) if signatures else np.zeros((0, config.num_perm), dtype=np.uint32)
 
-    def query(self, position: int) -> list[int]:
-        """The earlier names-set documents worth verifying against the one at ``position``."""
-        signature = self._signatures.get(position)
-        if signature is None:
-            return []
-        others = sorted(other for other in self._lsh.query(signature) if other < position)
-        if len(others) <= NAMES_CANDIDATES_PER_LANGUAGE:
-            return others
-        agreement = (np.stack([self._signatures[o] for o in others]) == signature).sum(axis=1).tolist()
-        best: dict[Hashable, list[tuple[int, int]]] = {}
-        for other, agree in zip(others, agreement):
-            best.setdefault(self._index._language(other), []).append((-agree, other))
-        return [other for ranked in best.values() for _, other in sorted(ranked)[:NAMES_CANDIDATES_PER_LANGUAGE]]
+    def candidates(self, queries: list[int], languages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The earlier names-set documents worth verifying against each of ``queries``, as two
+        arrays ``(earlier, query)``; ``languages``: a code per position for its (language, script)."""
+        positions = np.asarray(queries, dtype=np.int64)
+        positions = positions[self._row[positions] >= 0] if len(positions) else positions
+        query, other = self._lsh.query_inserted(self._row[positions])
+        query = positions[query]
+        earlier = other < query
+        query, other = query[earlier], other[earlier]
+        agreement = np.empty(len(query), dtype=np.int64)
+        for lo in range(0, len(query), AGREEMENT_BLOCK):  # a block of pairs' signatures at a time
+            hi = lo + AGREEMENT_BLOCK
+            agreement[lo:hi] = (self._signatures[self._row[query[lo:hi]]] == self._signatures[self._row[other[lo:hi]]]).sum(axis=1)
+        # per query and language of the other side: the best agreement first, ties to the first read
+        language = languages[other]
+        order = np.lexsort((other, -agreement, language, query))
+        query, other, language = query[order], other[order], language[order]
+        group_start = np.ones(len(query), dtype=bool)
+        group_start[1:] = (query[1:] != query[:-1]) | (language[1:] != language[:-1])
+        starts = np.flatnonzero(group_start)
+        rank = np.arange(len(query)) - np.repeat(starts, np.diff(np.append(starts, len(query))))
+        keep = rank < NAMES_CANDIDATES_PER_LANGUAGE
+        return other[keep], query[keep]
 
 
 class RareAnchorIndex:
@@ -557,22 +572,20 @@ class RareAnchorIndex:
     A fallback set (every capitalised German word, every word of a caseless text) contains many
     anchors, so containment LSH proposes most fallback documents for every names document: the
     candidates per document grew with the corpus (808 per document at 5,000 generated documents).
-    Here an inverted index maps each anchor that is in at most ``max(RARE_ANCHOR_MIN_DF,
-    RARE_ANCHOR_SHARE * documents)`` documents to the fallback documents containing it. A names
-    document walks its rare anchors, rarest first, adding each anchor's IDF weight to every
+    Here an inverted index maps each anchor that is in at most ``RARE_ANCHOR_MAX_DF`` documents
+    to the fallback documents containing it. A names document walks its rare anchors, rarest first, adding each anchor's IDF weight to every
     fallback document that contains it; a document first met when the weight still to come cannot
     reach the threshold is not started. Per language of the other side, the
     ``FALLBACK_CANDIDATES_PER_LANGUAGE`` fallback documents with the highest estimated score
     (containment of the rare anchors, above chance; ties to the first read) are candidates, if
     their score could still reach ``translated_threshold`` with every common anchor shared. Work
     per query is at most its anchors times the cap on postings, candidates at most the cap per
-    language: neither grows with the corpus below 1/RARE_ANCHOR_SHARE documents.
+    language: neither grows with the corpus.
     """
 
     def __init__(self, index: DuplicateIndex, positions: list[int]) -> None:
         self._index = index
-        documents = sum(1 for fp in index._fingerprints if fp.translatable)
-        self.max_df = max(RARE_ANCHOR_MIN_DF, int(RARE_ANCHOR_SHARE * documents))
+        self.max_df = RARE_ANCHOR_MAX_DF
         self._postings: dict[int, list[int]] = {}
         for position in positions:  # in order, so every posting list is sorted by position
             anchors = index._fingerprints[position].anchors

@@ -342,9 +342,9 @@ def test_an_index_that_drops_the_near_signatures_decides_the_same():
     assert {kind for _, _, kind, _ in results[0]} == {"near", "exact"} and len(results[0]) >= 15
 
 
-def test_band_pairs_are_what_querying_every_signature_finds():
-    """The near candidates come from one pass over the sorted buckets; the same pairs, in the
-    same order, as asking the index about every inserted signature."""
+def _band_index_with_near_copies():
+    """A band index over 300 random signatures, near copies of every seventh, and six copies of one
+    (a bucket of many), with the signatures in insertion order."""
     import numpy as np
 
     from cleanpress.bands import BandIndex
@@ -359,6 +359,27 @@ def test_band_pairs_are_what_querying_every_signature_finds():
     index = BandIndex(0.56, 128, (0.2, 0.8))
     for position, values in enumerate(signatures):
         index.insert(position, values)
+    return index, signatures
+
+
+def test_band_pairs_are_what_querying_every_signature_finds():
+    """The near candidates come from one pass over the sorted buckets; the same pairs, in the
+    same order, as asking the index about every inserted signature."""
+    index, signatures = _band_index_with_near_copies()
     expected = [(other, position) for position, values in enumerate(signatures)
                 for other in sorted(index.query(values)) if other < position]
     assert [tuple(pair) for pair in index.pairs().tolist()] == expected and len(expected) > 40
+
+
+def test_batched_queries_find_what_one_query_per_signature_finds():
+    """The translated candidates ask the index about a batch of its own signatures at once: the
+    same positions, for every query of the batch, as asking one signature at a time."""
+    import numpy as np
+
+    index, signatures = _band_index_with_near_copies()
+    rows = np.array([5, 0, 7, 301, 340, 345, 299])
+    query, positions = index.query_inserted(rows)
+    found = {(int(q), int(p)) for q, p in zip(query, positions)}
+    expected = {(q, p) for q, row in enumerate(rows.tolist()) for p in index.query(signatures[row])}
+    assert found == expected and len(found) > len(rows)  # the copies of 5 are found, not only selves
+    assert (np.lexsort((positions, query)) == np.arange(len(query))).all()  # by query, then position

@@ -5,7 +5,8 @@ set of members: about 7 KB a document at 25 bands, so 1,000,000 documents would 
 the index alone. Deduplication here adds every document before it asks anything, so the buckets
 can live in flat arrays: one 64-bit hash per band and document (``xxh3`` of the band's hash
 values, the bytes datasketch would use as the key), sorted once per band, queried by binary
-search: about 24 bytes per band and document (the keys, and a sorted copy with positions). The
+search: about 12 bytes per band and document (the keys, and each band's sort order in 32-bit
+indices), 8 when only :meth:`BandIndex.pairs` is asked. The
 number of bands and rows comes from datasketch's own optimiser for the threshold and weights, so a query returns the same
 candidates ``MinHashLSH.query`` would (up to 64-bit hash collisions, which only add a
 candidate: every candidate is verified).
@@ -53,36 +54,38 @@ def band_keys(hashvalues: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 
 class BandIndex:
-    """Insert every signature, then query: buckets are sorted on the first query after an insert."""
+    """Insert every signature, then query: each band's keys are argsorted on the first query
+    after an insert, and :meth:`pairs` sorts one band at a time without keeping the order."""
 
     def __init__(self, threshold: float, num_perm: int, weights: tuple[float, float] = (0.5, 0.5)) -> None:
         self.bands, self.rows = band_parameters(threshold, num_perm, weights)
-        self._keys = np.zeros((_INITIAL_CAPACITY, self.bands), dtype=np.uint64)
+        self._keys = np.zeros((self.bands, _INITIAL_CAPACITY), dtype=np.uint64)  # a band's keys contiguous
         self._positions = np.zeros(_INITIAL_CAPACITY, dtype=np.int64)
         self._size = 0
-        self._sorted: list[tuple[np.ndarray, np.ndarray]] | None = None  # per band: sorted keys, their positions
+        self._order: list[np.ndarray] | None = None  # per band: the argsort of its keys
 
     def __len__(self) -> int:
         return self._size
 
     def insert(self, position: int, hashvalues: np.ndarray) -> None:
         if self._size == len(self._positions):  # grow by doubling: amortised constant time
-            self._keys = np.concatenate([self._keys, np.zeros_like(self._keys)])
-            self._positions = np.concatenate([self._positions, np.zeros_like(self._positions)])
-        self._keys[self._size] = band_keys(hashvalues, self.bands, self.rows)
+            extra = max(self._size, _INITIAL_CAPACITY)
+            self._keys = np.concatenate([self._keys, np.zeros((self.bands, extra), dtype=np.uint64)], axis=1)
+            self._positions = np.concatenate([self._positions, np.zeros(extra, dtype=np.int64)])
+        self._keys[:, self._size] = band_keys(hashvalues, self.bands, self.rows)
         self._positions[self._size] = position
         self._size += 1
-        self._sorted = None
+        self._order = None
 
     def query(self, hashvalues: np.ndarray) -> list[int]:
         """Positions of the inserted signatures that share at least one band with ``hashvalues``."""
-        if self._sorted is None:
-            self._sorted = self._sort()
+        order = self._sorted_order()
         found: set[int] = set()
-        for (keys, positions), key in zip(self._sorted, band_keys(hashvalues, self.bands, self.rows)):
-            start, end = np.searchsorted(keys, key, side="left"), np.searchsorted(keys, key, side="right")
+        for band, key in enumerate(band_keys(hashvalues, self.bands, self.rows)):
+            keys = self._keys[band]
+            start, end = (int(keys.searchsorted(key, side=side, sorter=order[band])) for side in ("left", "right"))
             if end > start:
-                found.update(positions[start:end].tolist())
+                found.update(self._positions[order[band][start:end]].tolist())
         return list(found)
 
     def query_inserted(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -98,28 +101,28 @@ class BandIndex:
         >>> np.stack(index.query_inserted(np.array([2, 1]))).tolist()
         [[0, 0, 1], [0, 2, 1]]
         """
-        if self._sorted is None:
-            self._sorted = self._sort()
+        order = self._sorted_order()
         rows = np.asarray(rows, dtype=np.int64)
         if not len(rows) or not self._size:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        size = int(self._positions[: self._size].max()) + 1
+        size = int(self._positions.max()) + 1
         found: list[np.ndarray] = []
-        for band, (keys, positions) in enumerate(self._sorted):
-            wanted = self._keys[rows, band]
-            start = np.searchsorted(keys, wanted, side="left")
-            counts = np.searchsorted(keys, wanted, side="right") - start
+        for band in range(self.bands):
+            keys, wanted = self._keys[band], self._keys[band, rows]
+            start = keys.searchsorted(wanted, side="left", sorter=order[band])
+            counts = keys.searchsorted(wanted, side="right", sorter=order[band]) - start
             # the members of each query's bucket, query by query: start + 0 .. count - 1
             query = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
             offsets = np.repeat(start - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
-            found.append(query * size + positions[offsets])
+            found.append(query * size + self._positions[order[band][offsets]])
         codes = np.unique(np.concatenate(found))
         return codes // size, codes % size
 
     def pairs(self) -> np.ndarray:
         """Every pair of inserted positions sharing at least one band, as rows ``(earlier, later)``
         sorted by later, then earlier: what querying every inserted signature finds, from runs of
-        equal keys in each band's sorted keys, without a binary search per band and query.
+        equal keys in each band's sorted keys, without a binary search per band and query. Bands
+        are sorted one at a time and the order is not kept: the index costs its keys alone.
 
         >>> index = BandIndex(0.5, 16)
         >>> a = np.arange(16, dtype=np.uint32); b = a.copy(); b[0] = 99; c = a + 100
@@ -128,18 +131,20 @@ class BandIndex:
         >>> index.pairs().tolist()
         [[0, 2]]
         """
-        if self._sorted is None:
-            self._sorted = self._sort()
-        size = int(self._positions[: self._size].max()) + 1 if self._size else 0
+        self._trim()
+        size = int(self._positions.max()) + 1 if self._size else 0
         found: list[np.ndarray] = []
-        for keys, positions in self._sorted:
+        for band in range(self.bands):
+            order = self._order[band] if self._order is not None else _argsort(self._keys[band])
+            keys = self._keys[band][order]
             same = keys[1:] == keys[:-1]  # i and i + 1 are in one bucket
+            del keys
             if not same.any():
                 continue
             # the members of buckets of two or more, bucket by bucket (the keys are sorted)
             members = np.flatnonzero(np.concatenate([same, [False]]) | np.concatenate([[False], same]))
             bucket = np.cumsum(np.concatenate([[True], ~same]))[members]
-            member_positions = positions[members]
+            member_positions = self._positions[order[members]]
             for step in range(1, len(members)):
                 pair = bucket[step:] == bucket[:-step]
                 if not pair.any():
@@ -151,10 +156,20 @@ class BandIndex:
         codes = np.unique(np.concatenate(found))  # by later, then earlier
         return np.stack([codes % size, codes // size], axis=1)
 
-    def _sort(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        keys, positions = self._keys[: self._size], self._positions[: self._size]
-        buckets = []
-        for band in range(self.bands):
-            order = np.argsort(keys[:, band], kind="stable")
-            buckets.append((keys[order, band], positions[order]))
-        return buckets
+    def _trim(self) -> None:
+        """Drop the spare capacity left by doubling (up to half the arrays) once inserting is done."""
+        if self._size < len(self._positions):
+            self._keys = np.ascontiguousarray(self._keys[:, : self._size])
+            self._positions = self._positions[: self._size].copy()
+
+    def _sorted_order(self) -> list[np.ndarray]:
+        if self._order is None:
+            self._trim()
+            self._order = [_argsort(self._keys[band]) for band in range(self.bands)]
+        return self._order
+
+
+def _argsort(keys: np.ndarray) -> np.ndarray:
+    """The stable sort order of ``keys``, in 32-bit indices where they fit (half the memory)."""
+    order = np.argsort(keys, kind="stable")
+    return order.astype(np.int32) if len(keys) < 2**31 else order

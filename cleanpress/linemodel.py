@@ -30,6 +30,7 @@ import numpy as np
 import regex
 
 from . import boilerplate as bp
+from .linefreq import LineFrequencies
 
 MODEL_PATH = Path(__file__).with_name("models") / "boilerplate-lines.json"
 
@@ -246,8 +247,12 @@ def _corpus_column(lines: list[str], indices: list[int], line_frequency: Callabl
     """In how many other documents of the corpus the line occurs: chrome repeats across a site."""
     if line_frequency is None:
         return np.zeros((len(indices), 1), dtype=np.float32)
-    others = [max(0, line_frequency(lines[i]) - 1) for i in indices]
-    return np.log1p(np.array(others, dtype=np.float32)).reshape(-1, 1)
+    chosen = [lines[i] for i in indices]
+    if isinstance(line_frequency, LineFrequencies):  # one search of the table for the whole page
+        counts = line_frequency.counts(chosen).astype(np.float32)
+    else:
+        counts = np.array([line_frequency(line) for line in chosen], dtype=np.float32)
+    return np.log1p(np.maximum(counts - 1, 0)).reshape(-1, 1)
 
 
 _COMMENT_VERB = regex.compile(

@@ -57,10 +57,13 @@ class BandIndex:
     """Insert every signature, then query: each band's keys are argsorted on the first query
     after an insert, and :meth:`pairs` sorts one band at a time without keeping the order."""
 
-    def __init__(self, threshold: float, num_perm: int, weights: tuple[float, float] = (0.5, 0.5)) -> None:
+    def __init__(
+        self, threshold: float, num_perm: int, weights: tuple[float, float] = (0.5, 0.5), *, capacity: int = _INITIAL_CAPACITY
+    ) -> None:
+        """``capacity``: signatures expected, when known, so the arrays are not grown by doubling."""
         self.bands, self.rows = band_parameters(threshold, num_perm, weights)
-        self._keys = np.zeros((self.bands, _INITIAL_CAPACITY), dtype=np.uint64)  # a band's keys contiguous
-        self._positions = np.zeros(_INITIAL_CAPACITY, dtype=np.int64)
+        self._keys = np.zeros((self.bands, capacity), dtype=np.uint64)  # a band's keys contiguous
+        self._positions = np.zeros(capacity, dtype=np.int64)
         self._size = 0
         self._order: list[np.ndarray] | None = None  # per band: the argsort of its keys
 

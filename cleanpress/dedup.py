@@ -32,6 +32,7 @@ joined the cluster only through a third document names that document as ``via``.
 from __future__ import annotations
 
 import math
+import sys
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ import numpy as np
 from .bands import BandIndex, band_parameters
 from .config import CleanConfig
 from .fingerprint import Fingerprint, anchor_hash, hash_minhash, translation_size
+from .hashcount import HashCounter
 from .shingle_store import ShingleStore
 
 _NO_SIGNATURE = np.zeros(0, dtype=np.uint32)  # in place of a near signature the index dropped
@@ -169,8 +171,8 @@ class DuplicateIndex:
         # LSH finds pairs near its threshold only about half the time; asking it for a lower
         # one and verifying every candidate at the real threshold keeps recall high.
         # datasketch's banding in flat arrays (cleanpress.bands): about 0.6 KB a document, not 7
-        self._near_lsh = BandIndex(config.near_threshold * NEAR_CANDIDATE_FACTOR, config.num_perm, NEAR_LSH_WEIGHTS)
-        self._anchor_df: Counter[int] = Counter()
+        self._near_lsh: BandIndex | None = BandIndex(config.near_threshold * NEAR_CANDIDATE_FACTOR, config.num_perm, NEAR_LSH_WEIGHTS)
+        self._anchor_df = HashCounter()  # documents per anchor: 12 bytes an anchor, not ~100 in a Counter
         self._chance: dict[int, float] = {}  # fallback documents' chance containment, by order
         self._total_mass = 0.0
         self._weight_table: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.uint64), np.zeros(0))  # sorted anchor hashes, weights
@@ -187,6 +189,8 @@ class DuplicateIndex:
         for name in fp.anchor_names:
             self.vocabulary.setdefault(anchor_hash(name), name)
         fp.anchor_names = ()  # the vocabulary has them; the index keeps hashes only
+        # unpickled from a worker, each "en" and "Latin" is a string of its own: share one
+        fp.lang, fp.script = (sys.intern(fp.lang) if fp.lang else fp.lang), sys.intern(fp.script)
         self._shingles.append(fp.shingles)
         fp.shingles = None  # on disk now: memory grows with signatures, not with text
         self._fingerprints.append(fp)
@@ -196,9 +200,11 @@ class DuplicateIndex:
             self._links.append(_Link(twin, position, "exact", 1.0))
             return
         if self._use_near_lsh:
+            if self._near_lsh is None:
+                raise RuntimeError("resolve() has run: this index takes no more documents")
             self._near_lsh.insert(position, near)
         if fp.translatable:
-            self._anchor_df.update(fp.anchors.tolist())
+            self._anchor_df.add(fp.anchors.tolist())
 
     def add_indexed(self, fp: Fingerprint) -> None:
         """Index a document kept by an earlier run (:mod:`cleanpress.persistent`): it is kept in
@@ -251,7 +257,11 @@ class DuplicateIndex:
         if not self._use_near_lsh:
             raise ValueError("this index has no near-duplicate LSH: give resolve() the near candidates")
         # only representatives are in the LSH; one pass over the sorted buckets, not a query each
-        for other, position in self._near_lsh.pairs().tolist():
+        pairs = self._near_lsh.pairs()
+        # resolve() is the index's last step: its band keys are not needed again, so their memory
+        # is free for the translated phase (0.2 KB a document)
+        self._near_lsh = None
+        for other, position in pairs.tolist():
             yield other, position
 
     def _near_links(self, candidates: Iterable[tuple[int, int]]) -> Iterable[_Link]:
@@ -443,10 +453,8 @@ class DuplicateIndex:
         """The IDF weight table (sorted anchor hashes and their weights), held as two arrays:
         a dict of every anchor would cost about 100 bytes an anchor."""
         documents = max(1, sum(1 for fp in self._fingerprints if fp.translatable))
-        keys = np.fromiter(self._anchor_df.keys(), dtype=np.uint64, count=len(self._anchor_df))
-        counts = np.fromiter(self._anchor_df.values(), dtype=np.int64, count=len(self._anchor_df))
-        order = np.argsort(keys)
-        keys, counts = keys[order], counts[order]
+        keys, counts = self._anchor_df.table()
+        counts = counts.astype(np.int64)
         values = np.log1p(documents / counts)
         self._weight_table, self._df_counts = (keys, values), counts
 
@@ -529,17 +537,21 @@ class RareNamesLSH:
     def __init__(self, index: DuplicateIndex, positions: list[int]) -> None:
         config = index.config
         self.max_df = COMMON_ANCHOR_MAX_DF
-        self._lsh = BandIndex(config.candidate_threshold, config.num_perm)
+        self._lsh = BandIndex(config.candidate_threshold, config.num_perm, capacity=len(positions))
         self._row = np.full(len(index._fingerprints), -1, dtype=np.int64)  # position -> signature row
-        signatures = []
+        # filled in place, not stacked from a list: one copy of the signatures at a time; the
+        # affine32 scheme's hash values are below 2**32, so uint32 holds them exactly
+        self._signatures = np.zeros((len(positions), config.num_perm), dtype=np.uint32)
+        rows = 0
         for position in positions:
             anchors = index._fingerprints[position].anchors
             signature = hash_minhash(anchors[index._df_of(anchors) <= self.max_df], config.num_perm, config.seed)
             if signature is not None:
-                self._row[position] = len(signatures)
-                signatures.append(signature)
+                self._row[position] = rows
+                self._signatures[rows] = signature
                 self._lsh.insert(position, signature)
-        self._signatures = np.stack(signatures) if signatures else np.zeros((0, config.num_perm), dtype=np.uint32)
+                rows += 1
+        self._signatures.resize((rows, config.num_perm), refcheck=False)  # in place: no second copy
 
     def candidates(self, queries: list[int], languages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The earlier names-set documents worth verifying against each of ``queries``, as two

@@ -5,10 +5,9 @@ text does not; CCNet removes paragraphs whose hash recurs across a shard for tha
 ``clean`` run over files reads its input once beforehand to count, per line, the documents that
 contain it; the boilerplate line model takes the count as one of its features.
 
-Memory is bounded: lines are kept as 64-bit hashes in two sorted numpy arrays (hash, count:
-12 bytes a line, against ~120 in a Python dict), new hashes are merged into them in batches, and
-when the table grows past ``capacity`` the lines seen only once are forgotten (lossy counting), so
-what survives is what repeats.
+Memory is bounded: lines are kept as 64-bit hashes in a :class:`~cleanpress.hashcount.HashCounter`
+(two sorted arrays, 12 bytes a line), and when the table grows past ``capacity`` the lines seen
+only once are forgotten (lossy counting), so what survives is what repeats.
 
 >>> freq = LineFrequencies()
 >>> for page in ("Share this\\nA story about bridges.", "Share  THIS\\nA story about rivers.", "Other"):
@@ -18,16 +17,14 @@ what survives is what repeats.
 """
 from __future__ import annotations
 
-from array import array
-from typing import Any
-
 import numpy as np
 import regex
 import xxhash
 
+from .hashcount import HashCounter
+
 MAX_LINE_CHARS = 600  # longer lines are paragraphs: counting them costs memory and finds little
 DEFAULT_CAPACITY = 2_000_000  # hashes held before the singletons are dropped (24 MB)
-MERGE_EVERY = 1 << 20  # new hashes buffered (8 MB) before they are merged into the sorted table
 
 _NOT_LETTER = regex.compile(r"[^\p{L}]+")
 
@@ -47,37 +44,15 @@ class LineFrequencies:
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self.capacity = capacity
         self.documents = 0
-        self._keys = np.empty(0, dtype=np.uint64)  # sorted line hashes
-        self._counts = np.empty(0, dtype=np.uint32)  # documents containing each
-        self._pending = array("Q")  # hashes added since the last merge, one per (document, line)
-        self._merge_every = max(1, min(capacity, MERGE_EVERY))
+        self._counter = HashCounter(capacity)
 
     def __len__(self) -> int:
-        self._merge()
-        return len(self._keys)
+        return len(self._counter)
 
     def add_document(self, text: str) -> None:
         """Count each distinct line of one document once."""
         self.documents += 1
-        self._pending.extend({line_hash(line) for line in text.split("\n")} - {None})  # type: ignore[arg-type]
-        if len(self._pending) >= self._merge_every:
-            self._merge()
-
-    def _merge(self) -> None:
-        """Fold the buffered hashes into the sorted table; forget singletons past ``capacity``."""
-        if not self._pending:
-            return
-        new_keys, new_counts = np.unique(np.frombuffer(self._pending, dtype=np.uint64), return_counts=True)
-        self._pending = array("Q")
-        keys = np.concatenate([self._keys, new_keys])
-        counts = np.concatenate([self._counts, new_counts.astype(np.uint32)])
-        order = np.argsort(keys, kind="stable")
-        keys, counts = keys[order], counts[order]
-        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-        self._keys, self._counts = keys[starts], np.add.reduceat(counts, starts).astype(np.uint32)
-        if len(self._keys) > self.capacity:
-            repeated = self._counts > 1
-            self._keys, self._counts = self._keys[repeated], self._counts[repeated]
+        self._counter.add({line_hash(line) for line in text.split("\n")} - {None})  # type: ignore[arg-type]
 
     def __call__(self, line: str) -> int:
         """Documents counted that contain ``line`` (0 for lines never seen or forgotten)."""
@@ -91,18 +66,9 @@ class LineFrequencies:
         >>> freq.counts(["share this", "12:30", "unseen"]).tolist()
         [1, 0, 0]
         """
-        self._merge()
         hashes = [line_hash(line) for line in lines]
-        keys = np.array([0 if h is None else h for h in hashes], dtype=np.uint64)
-        if not len(self._keys):
-            return np.zeros(len(lines), dtype=np.uint32)
-        at = np.minimum(self._keys.searchsorted(keys), len(self._keys) - 1)
-        found = (self._keys[at] == keys) & np.array([h is not None for h in hashes], dtype=bool)
-        return np.where(found, self._counts[at], 0).astype(np.uint32)
-
-    def __getstate__(self) -> dict[str, Any]:
-        self._merge()  # workers receive the compact table, not a buffer to merge each
-        return self.__dict__.copy()
+        found = self._counter.counts(np.array([0 if h is None else h for h in hashes], dtype=np.uint64))
+        return np.where([h is not None for h in hashes], found, 0).astype(np.uint32)
 
 
 # The frequencies of the corpus this process is working on. Set once per process (as an

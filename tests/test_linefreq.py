@@ -37,3 +37,25 @@ def test_run_counts_lines_first_and_hands_them_to_the_stripper(seeds_dir, tmp_pa
     seen.clear()
     cleanpress.run([seeds_dir], tmp_path / "without", CleanConfig(line_frequency=False))
     assert seen and all(f is None for f in seen)
+
+
+def test_hash_counts_merged_in_batches_equal_a_plain_count(monkeypatch):
+    import random
+    from collections import Counter
+
+    import numpy as np
+
+    import cleanpress.hashcount as hashcount
+
+    monkeypatch.setattr(hashcount, "MERGE_EVERY", 97)  # many merges, some in the middle of a document
+    counter, expected = hashcount.HashCounter(), Counter()
+    rng = random.Random(7)
+    for _ in range(500):
+        document = {rng.choice([2**64 - 1, 0, 5]) if rng.random() < 0.2 else rng.randrange(2**64) for _ in range(rng.randrange(1, 30))}
+        counter.add(document)
+        expected.update(document)
+    keys, counts = counter.table()
+    assert dict(zip(keys.tolist(), counts.tolist())) == dict(expected)
+    assert list(keys) == sorted(expected)
+    probe = np.array([5, 2**64 - 1, 12345], dtype=np.uint64)
+    assert counter.counts(probe).tolist() == [expected[5], expected[2**64 - 1], expected[12345]]

@@ -1,0 +1,75 @@
+"""Counting 64-bit hashes in sorted numpy arrays: 12 bytes a distinct hash, not ~100 in a dict.
+
+The corpus-wide tables of a run (documents per line for the boilerplate stage, documents per
+translation anchor for the IDF weights) count millions of distinct hashes. Hashes are buffered
+as they come and merged into two sorted arrays (hash, count) in batches, so adding stays cheap
+and a lookup is one binary search for many hashes at once.
+
+>>> counter = HashCounter()
+>>> for document in ([3, 1], [1], [7, 1]):
+...     counter.add(document)
+>>> counter.counts(np.array([1, 3, 5], dtype=np.uint64)).tolist(), len(counter)
+([3, 1, 0], 3)
+"""
+from __future__ import annotations
+
+from array import array
+from typing import Any, Iterable
+
+import numpy as np
+
+MERGE_EVERY = 1 << 20  # hashes buffered (8 MB) before they are merged into the sorted table
+
+
+class HashCounter:
+    """How many times each 64-bit hash was added; past ``capacity`` distinct hashes, the ones
+    counted once are forgotten (lossy counting: what survives is what repeats)."""
+
+    def __init__(self, capacity: int | None = None) -> None:
+        self.capacity = capacity
+        self._keys = np.empty(0, dtype=np.uint64)  # sorted
+        self._counts = np.empty(0, dtype=np.uint32)
+        self._pending = array("Q")  # added since the last merge
+        self._merge_every = max(1, min(capacity or MERGE_EVERY, MERGE_EVERY))
+
+    def __len__(self) -> int:
+        self._merge()
+        return len(self._keys)
+
+    def add(self, hashes: Iterable[int]) -> None:
+        """Count each of ``hashes`` once more (give a document's distinct hashes once each)."""
+        self._pending.extend(hashes)
+        if len(self._pending) >= self._merge_every:
+            self._merge()
+
+    def counts(self, hashes: np.ndarray) -> np.ndarray:
+        """The count of each of ``hashes`` (uint64), 0 for hashes never added or forgotten."""
+        self._merge()
+        if not len(self._keys):
+            return np.zeros(len(hashes), dtype=np.uint32)
+        at = np.minimum(self._keys.searchsorted(hashes), len(self._keys) - 1)
+        return np.where(self._keys[at] == hashes, self._counts[at], 0).astype(np.uint32)
+
+    def table(self) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted distinct hashes and their counts."""
+        self._merge()
+        return self._keys, self._counts
+
+    def _merge(self) -> None:
+        if not self._pending:
+            return
+        new_keys, new_counts = np.unique(np.frombuffer(self._pending, dtype=np.uint64), return_counts=True)
+        self._pending = array("Q")
+        keys = np.concatenate([self._keys, new_keys])
+        counts = np.concatenate([self._counts, new_counts.astype(np.uint32)])
+        order = np.argsort(keys, kind="stable")
+        keys, counts = keys[order], counts[order]
+        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+        self._keys, self._counts = keys[starts], np.add.reduceat(counts, starts).astype(np.uint32)
+        if self.capacity is not None and len(self._keys) > self.capacity:
+            repeated = self._counts > 1
+            self._keys, self._counts = self._keys[repeated], self._counts[repeated]
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._merge()  # a worker receives the compact table, not a buffer to merge
+        return self.__dict__.copy()

@@ -231,7 +231,7 @@ def measure_corpus(paths: Iterable[str | os.PathLike[str]], config: CleanConfig,
     inputs the readers skipped."""
     paths = list(paths)
     config = replace(config, repair=True, strip_boilerplate=False, min_chars=1)
-    frequencies = count_lines(read_documents(paths, config)) if config.line_frequency else None
+    frequencies = count_lines(read_documents(paths, config), workers=config.workers, batch_size=config.batch_size) if config.line_frequency else None
     skipped: list[Findings] = []
     documents = _documents_only(process(read_documents(paths, config), config), skipped)
     work = partial(_measure_batch, config=config, require_field=require_field)

@@ -75,6 +75,7 @@ FALLBACK_CANDIDATES_PER_LANGUAGE = 3  # mutual best keeps one per language pair;
 # are the same with and without them.
 COMMON_ANCHOR_MAX_DF = 500
 NAMES_CANDIDATES_PER_LANGUAGE = 8
+SCORE_CHUNK_ANCHORS = 1 << 21  # anchors of the pairs scored at once (~100 MB of arrays at most)
 AGREEMENT_BLOCK = 16384  # candidate pairs whose signatures are compared at once (2 x 16384 x 512 bytes)
 
 
@@ -177,6 +178,7 @@ class DuplicateIndex:
         self._total_mass = 0.0
         self._weight_table: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.uint64), np.zeros(0))  # sorted anchor hashes, weights
         self._df_counts = np.zeros(0, dtype=np.int64)  # document frequency, aligned with the table
+        self._anchor_totals = np.zeros(0)  # per position, the weight of its anchors (NaN: not summed yet)
         self.vocabulary: dict[int, str] = {}  # anchor hash -> anchor string, shared by all documents
         self.candidates = Counter[str]()  # candidate pairs looked at, per kind, for the report
 
@@ -284,6 +286,7 @@ class DuplicateIndex:
         config = self.config
         fingerprints = self._fingerprints
         indexed = [p for p, fp in enumerate(fingerprints) if fp.translatable and self._first_with_hash[fp.exact] == p]
+        self._anchor_totals = np.full(len(fingerprints), np.nan)
         names = [p for p in indexed if not fingerprints[p].fallback]
         fallback = [p for p in indexed if fingerprints[p].fallback]
         rare = RareAnchorIndex(self, fallback) if fallback else None
@@ -349,44 +352,49 @@ class DuplicateIndex:
         return first[keep], second[keep]
 
     def _score_pairs(self, first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`translation_score` of many pairs, sorted by ``first``, vectorised per ``first``."""
+        """:meth:`translation_score` of many pairs at once: Jaccard of the weighted anchor sets,
+        or, against a fallback set, the names side's containment above chance; and the number of
+        anchors each pair shares. Array operations over every pair, a chunk of pairs at a time."""
         scores = np.zeros(len(first), dtype=np.float64)
         shared = np.zeros(len(first), dtype=np.int64)
         if not len(first):
             return scores, shared
         fingerprints = self._fingerprints
-        involved = np.unique(np.concatenate([first, second])).tolist()
-        slot = {p: i for i, p in enumerate(involved)}
-        lengths = np.array([len(fingerprints[p].anchors) for p in involved], dtype=np.int64)
+        involved, slots = np.unique(np.concatenate([first, second]), return_inverse=True)
+        first_slots, second_slots = slots[: len(first)], slots[len(first) :]
+        lengths = np.array([len(fingerprints[p].anchors) for p in involved.tolist()], dtype=np.int64)
         starts = np.zeros(len(involved) + 1, dtype=np.int64)
         np.cumsum(lengths, out=starts[1:])
-        hashes = np.concatenate([fingerprints[p].anchors for p in involved]) if involved else np.zeros(0, np.uint64)
+        hashes = np.concatenate([fingerprints[p].anchors for p in involved.tolist()])
         weights = self._weights_of(hashes, 1.0)
-        totals = np.array([weights[starts[i] : starts[i + 1]].sum() for i in range(len(involved))])
-        fallback = np.array([fingerprints[p].fallback for p in involved], dtype=bool)
-        chance = np.array([self._chance_containment(fingerprints[p]) if fingerprints[p].fallback else 0.0 for p in involved])
-        second_slots = np.array([slot[p] for p in second.tolist()], dtype=np.int64)
-        boundaries = np.flatnonzero(np.diff(first)) + 1
-        for lo, hi in zip(np.concatenate([[0], boundaries]).tolist(), np.concatenate([boundaries, [len(first)]]).tolist()):
-            a = slot[int(first[lo])]
-            own = hashes[starts[a] : starts[a + 1]]
-            others = second_slots[lo:hi]
-            counts = lengths[others]
-            offsets = np.repeat(starts[others] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-            theirs = hashes[offsets]
-            where = np.searchsorted(own, theirs)
-            hit = own[np.minimum(where, len(own) - 1)] == theirs if len(own) else np.zeros(len(theirs), bool)
-            segment = np.repeat(np.arange(len(others)), counts)
-            shared_weight = np.bincount(segment, weights=np.where(hit, weights[offsets], 0.0), minlength=len(others))
-            shared[lo:hi] = np.bincount(segment, weights=hit, minlength=len(others)).astype(np.int64)
-            total_b = totals[others]
-            mixed = fallback[others] != fallback[a]
+        totals = self._anchor_totals[involved]
+        for i in np.flatnonzero(np.isnan(totals)).tolist():  # each document's total is summed once a run
+            totals[i] = self._anchor_totals[involved[i]] = weights[starts[i] : starts[i + 1]].sum()
+        fallback = np.array([fingerprints[p].fallback for p in involved.tolist()], dtype=bool)
+        chance = np.array([self._chance_containment(fingerprints[p]) if fingerprints[p].fallback else 0.0 for p in involved.tolist()])
+        # every (document, anchor) of the block as one sorted integer: slot * distinct + anchor's
+        # rank (anchors are sorted within a document, so the whole array is sorted)
+        distinct, rank = np.unique(hashes, return_inverse=True)
+        entry_keys = np.repeat(np.arange(len(involved), dtype=np.int64), lengths) * len(distinct) + rank
+        chunk_starts = _chunks(lengths[second_slots], SCORE_CHUNK_ANCHORS)
+        for lo, hi in zip(chunk_starts[:-1].tolist(), chunk_starts[1:].tolist()):
+            a, b = first_slots[lo:hi], second_slots[lo:hi]
+            counts = lengths[b]
+            offsets = np.repeat(starts[b] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+            segment = np.repeat(np.arange(hi - lo), counts)
+            wanted = a[segment] * len(distinct) + rank[offsets]  # b's anchors, looked up among a's
+            where = np.minimum(np.searchsorted(entry_keys, wanted), len(entry_keys) - 1)
+            hit = entry_keys[where] == wanted
+            shared_weight = np.bincount(segment, weights=np.where(hit, weights[offsets], 0.0), minlength=hi - lo)
+            shared[lo:hi] = np.bincount(segment, weights=hit, minlength=hi - lo).astype(np.int64)
+            total_a, total_b = totals[a], totals[b]
+            mixed = fallback[b] != fallback[a]
             # Jaccard where both sides are names; containment of the names side in the fallback side
-            union = totals[a] + total_b - shared_weight
+            union = total_a + total_b - shared_weight
             jaccard = np.divide(shared_weight, union, out=np.zeros_like(union), where=union > 0)
-            names_total = np.where(fallback[others], totals[a], total_b)
+            names_total = np.where(fallback[b], total_a, total_b)
             contained = np.divide(shared_weight, names_total, out=np.zeros_like(names_total), where=names_total > 0)
-            words_chance = np.where(fallback[others], chance[others], chance[a])
+            words_chance = np.where(fallback[b], chance[b], chance[a])
             corrected = np.maximum(0.0, contained - words_chance) / (1.0 - words_chance)
             scores[lo:hi] = np.where(mixed, corrected, jaccard)
         return scores, shared
@@ -634,6 +642,22 @@ class RareAnchorIndex:
             if other_language != language:
                 best.setdefault(other_language, []).append((-(weight / total - chance) / (1.0 - chance), other))
         return [other for ranked in best.values() for _, other in sorted(ranked)[:FALLBACK_CANDIDATES_PER_LANGUAGE]]
+
+
+def _chunks(sizes: np.ndarray, limit: int) -> np.ndarray:
+    """Boundaries ``[0, ..., len(sizes)]`` splitting items into consecutive runs whose sizes add up
+    to about ``limit`` (an item larger than ``limit`` is a run of its own).
+
+    >>> _chunks(np.array([3, 3, 3, 9, 1]), 6).tolist()
+    [0, 2, 3, 4, 5]
+    """
+    ends = np.cumsum(sizes)
+    bounds, start, total = [0], 0, 0
+    while start < len(sizes):
+        stop = max(int(np.searchsorted(ends, total + limit, side="right")), start + 1)
+        bounds.append(stop)
+        total, start = int(ends[stop - 1]), stop
+    return np.array(bounds, dtype=np.int64)
 
 
 def near_band_parameters(config: CleanConfig) -> tuple[int, int]:

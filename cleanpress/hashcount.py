@@ -36,9 +36,12 @@ class HashCounter:
         self._merge()
         return len(self._keys)
 
-    def add(self, hashes: Iterable[int]) -> None:
+    def add(self, hashes: Iterable[int] | np.ndarray) -> None:
         """Count each of ``hashes`` once more (give a document's distinct hashes once each)."""
-        self._pending.extend(hashes)
+        if isinstance(hashes, np.ndarray):
+            self._pending.frombytes(np.ascontiguousarray(hashes, dtype=np.uint64).tobytes())
+        else:
+            self._pending.extend(hashes)
         if len(self._pending) >= self._merge_every:
             self._merge()
 

@@ -17,6 +17,8 @@ only once are forgotten (lossy counting), so what survives is what repeats.
 """
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
 import regex
 import xxhash
@@ -38,6 +40,20 @@ def line_hash(line: str) -> int | None:
     return xxhash.xxh3_64_intdigest(letters.encode("utf-8")) if letters else None
 
 
+def distinct_line_hashes(text: str) -> set[int]:
+    """The :func:`line_hash` of each line of ``text``, each once (a document counts a line once)."""
+    return {line_hash(line) for line in text.split("\n")} - {None}  # type: ignore[return-value]
+
+
+def batch_line_hashes(texts: list[str]) -> np.ndarray:
+    """The distinct line hashes of each text, one after the other: what
+    :meth:`LineFrequencies.add_hashes` counts. Runs in a worker process."""
+    hashes = array("Q")
+    for text in texts:
+        hashes.extend(distinct_line_hashes(text))
+    return np.frombuffer(hashes, dtype=np.uint64)
+
+
 class LineFrequencies:
     """Counts, per line, the documents that contain it."""
 
@@ -52,7 +68,12 @@ class LineFrequencies:
     def add_document(self, text: str) -> None:
         """Count each distinct line of one document once."""
         self.documents += 1
-        self._counter.add({line_hash(line) for line in text.split("\n")} - {None})  # type: ignore[arg-type]
+        self._counter.add(distinct_line_hashes(text))
+
+    def add_hashes(self, hashes: np.ndarray, documents: int) -> None:
+        """Count the :func:`batch_line_hashes` of ``documents`` documents."""
+        self.documents += documents
+        self._counter.add(hashes)
 
     def __call__(self, line: str) -> int:
         """Documents counted that contain ``line`` (0 for lines never seen or forgotten)."""

@@ -32,7 +32,7 @@ from .executor import batched, map_ordered
 from .extract import extract
 from .fingerprint import Fingerprint, fingerprint
 from .language import identify_language
-from .linefreq import LineFrequencies, corpus_frequencies, use_corpus_frequencies
+from .linefreq import LineFrequencies, batch_line_hashes, corpus_frequencies, use_corpus_frequencies
 from .persistent import PersistentIndex, open_index
 from .readers import InputError, Item, document_from_record, read_documents, replayable_stdin
 from .repair import repair_text
@@ -96,6 +96,31 @@ def process_batch(batch: list[Item], config: CleanConfig) -> list[tuple[Item, Fi
     return [(item, None) if isinstance(item, Skipped) else process_document(item, config) for item in batch]
 
 
+@dataclass(slots=True)
+class SpooledBatch:
+    """A processed batch in the form the parent needs it: the documents to deduplicate already
+    pickled, in order, as one spool record (the parent writes the bytes; it never unpickles and
+    re-pickles their text), their fingerprints apart, and the items that came out without one."""
+
+    set_aside: list[Item]  # skipped records and documents left empty, in input order
+    fingerprints: list[Fingerprint]
+    spooled: bytes  # pickle of the list of documents that have the fingerprints, in the same order
+
+
+def process_batch_for_spool(batch: list[Item], config: CleanConfig) -> SpooledBatch:
+    """:func:`process_batch`, packed as a :class:`SpooledBatch`. Runs in a worker process."""
+    set_aside: list[Item] = []
+    fingerprints: list[Fingerprint] = []
+    documents: list[Document] = []
+    for item, fp in process_batch(batch, config):
+        if fp is None:
+            set_aside.append(item)
+        else:
+            fingerprints.append(fp)
+            documents.append(item)  # type: ignore[arg-type]
+    return SpooledBatch(set_aside, fingerprints, pickle.dumps(documents, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 # ---------------------------------------------------------------------------- the whole run
 
 
@@ -151,23 +176,21 @@ def _process(
         index.vocabulary.update(persistent.anchor_names())
         for indexed in persistent.fingerprints():
             index.add_indexed(indexed)
-    work = partial(process_batch, config=config)
+    work = partial(process_batch_for_spool, config=config)
     with tempfile.TemporaryFile(dir=spool_dir, prefix="cleanpress-spool-") as spool:
         batches = batched(_numbered(items), config.batch_size)
-        for results in map_ordered(work, batches, config.workers, initializer=use_corpus_frequencies, initargs=(line_frequencies,)):
-            spooled: list[Document] = []
-            for item, fp in results:
+        for batch in map_ordered(work, batches, config.workers, initializer=use_corpus_frequencies, initargs=(line_frequencies,)):
+            for item in batch.set_aside:
                 if isinstance(item, Skipped):
                     yield Outcome("skipped", skipped=item)
-                elif fp is None:
+                else:
                     reason = "empty after cleaning" if item.text.strip() or item.removed else "empty document"
                     yield Outcome("skipped", document=item, skipped=Skipped(item.source, reason, item.source_line, item.id, item.order))
-                else:
-                    index.add(fp)
-                    spooled.append(item)
-            pickle.dump(spooled, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            for fp in batch.fingerprints:
+                index.add(fp)
+            spool.write(batch.spooled)  # one pickle record, as _read_spool reads them
             if progress is not None:
-                progress(len(results))
+                progress(len(batch.set_aside) + len(batch.fingerprints))
         resolved = index.resolve()
         if persistent is not None:
             persistent.stage(index.kept(resolved), index.vocabulary)
@@ -196,13 +219,20 @@ def _read_spool(spool: Any) -> Iterator[Document]:
             return
 
 
-def count_lines(items: Iterable[Item]) -> LineFrequencies:
-    """The first pass of a run: how many plain-text documents contain each line."""
+def count_lines(items: Iterable[Item], *, workers: int = 1, batch_size: int = 256) -> LineFrequencies:
+    """The first pass of a run: how many plain-text documents contain each line. The lines are
+    hashed on ``workers`` processes, in batches of ``batch_size`` texts; the parent counts."""
     frequencies = LineFrequencies()
-    for item in items:
-        if isinstance(item, Document) and item.format == "text":
-            frequencies.add_document(item.text)
+    texts = (item.text for item in items if isinstance(item, Document) and item.format == "text")
+    batches = batched(texts, batch_size)
+    for size, hashes in map_ordered(_sized_line_hashes, batches, workers):
+        frequencies.add_hashes(hashes, size)
     return frequencies
+
+
+def _sized_line_hashes(texts: list[str]) -> tuple[int, Any]:
+    """A batch's size and its line hashes: the parent counts documents without seeing the texts."""
+    return len(texts), batch_line_hashes(texts)
 
 
 def clean(
@@ -301,7 +331,7 @@ def _run(
     manifest_dir: str | os.PathLike[str] | None = None,
     client: Any = None,
 ) -> dict[str, Any]:
-    frequencies = count_lines(read_documents(inputs, config)) if config.line_frequency and config.strip_boilerplate else None
+    frequencies = count_lines(read_documents(inputs, config), workers=config.workers, batch_size=config.batch_size) if config.line_frequency and config.strip_boilerplate else None
     with open_output(output, config, force=force, manifest_dir=manifest_dir) as folder:
         documents = read_documents(inputs, config)
         if client is not None:

@@ -371,6 +371,24 @@ def test_band_pairs_are_what_querying_every_signature_finds():
     assert [tuple(pair) for pair in index.pairs().tolist()] == expected and len(expected) > 40
 
 
+def test_capacity_and_inserts_after_a_query_change_no_candidate():
+    """The band index sizes its arrays to a given capacity, grows past it, and is trimmed and
+    sorted on the first query: none of that changes which pairs it finds."""
+    from cleanpress.bands import BandIndex
+
+    index, signatures = _band_index_with_near_copies()
+    expected = index.pairs().tolist()
+    half = len(signatures) // 2
+    for capacity in (0, 7, len(signatures)):
+        other = BandIndex(0.56, 128, (0.2, 0.8), capacity=capacity)
+        for position in range(half):
+            other.insert(position, signatures[position])
+        assert 5 in other.query(signatures[5])  # sorted and trimmed halfway through inserting
+        for position in range(half, len(signatures)):
+            other.insert(position, signatures[position])
+        assert other.pairs().tolist() == expected and len(other) == len(signatures)
+
+
 def test_batched_queries_find_what_one_query_per_signature_finds():
     """The translated candidates ask the index about a batch of its own signatures at once: the
     same positions, for every query of the batch, as asking one signature at a time."""

@@ -59,16 +59,18 @@ class HashCounter:
         return self._keys, self._counts
 
     def _merge(self) -> None:
+        """Fold the buffered hashes into the table: one linear merge of two sorted arrays."""
         if not self._pending:
             return
         new_keys, new_counts = np.unique(np.frombuffer(self._pending, dtype=np.uint64), return_counts=True)
         self._pending = array("Q")
-        keys = np.concatenate([self._keys, new_keys])
-        counts = np.concatenate([self._counts, new_counts.astype(np.uint32)])
-        order = np.argsort(keys, kind="stable")
-        keys, counts = keys[order], counts[order]
-        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-        self._keys, self._counts = keys[starts], np.add.reduceat(counts, starts).astype(np.uint32)
+        at = self._keys.searchsorted(new_keys)
+        known = np.zeros(len(new_keys), dtype=bool)
+        if len(self._keys):
+            known = self._keys[np.minimum(at, len(self._keys) - 1)] == new_keys
+        self._counts[at[known]] += new_counts[known].astype(np.uint32)  # each position once: new keys are distinct
+        self._keys = np.insert(self._keys, at[~known], new_keys[~known])
+        self._counts = np.insert(self._counts, at[~known], new_counts[~known].astype(np.uint32))
         if self.capacity is not None and len(self._keys) > self.capacity:
             repeated = self._counts > 1
             self._keys, self._counts = self._keys[repeated], self._counts[repeated]

@@ -50,8 +50,9 @@ class _NumpyIdentifier(LanguageIdentifier):
         self._row_offset = np.asarray(self._rowbase, dtype=np.int64)
         self._emits = np.asarray(self.tk_output, dtype=np.int64)
 
-    def _feature_counts(self, data: bytes) -> dict[int, int]:
-        """``{feature: count}`` in order of first appearance, as py3langid's ``visit_counts``."""
+    def _features_in_order_of_appearance(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct features of ``data`` and their counts, in order of first appearance: the
+        keys and values of py3langid's ``visit_counts``."""
         letters = np.frombuffer(data, dtype=np.uint8)
         states = self._next_state[self._row_offset[0] + letters]  # walks of one byte
         while len(states) > 1:
@@ -61,33 +62,39 @@ class _NumpyIdentifier(LanguageIdentifier):
                 break
             states[1:] = longer
         features = self._emits[states]
-        return _counts_in_order_of_appearance(features[features >= 0])
+        return _distinct_in_order_of_appearance(features[features >= 0])
 
     def _raw_score(self, text: bytes) -> np.ndarray:
-        visits = self._feature_counts(text)
-        if visits:
-            return self._sparse_score(visits, self.nb_ptc)
+        features, counts = self._features_in_order_of_appearance(text)
+        if len(features):
+            # py3langid's _sparse_score on the arrays it would build from its {feature: count}
+            # dict (same values, order and dtypes), without the dict in between
+            return np.log1p(counts.astype(np.float32)) @ self.nb_ptc[features] + self.nb_pc
         return super()._raw_score(b"")  # no features: py3langid's own scores for featureless input
 
 
-def _counts_in_order_of_appearance(values: np.ndarray) -> dict[int, int]:
-    """``dict(collections.Counter(values))`` for an array of small non-negative integers.
+def _distinct_in_order_of_appearance(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of an array of small non-negative integers and how often each
+    occurs, in order of first appearance: the keys and values of ``collections.Counter(values)``.
 
-    Keys come in order of first appearance, as the Counter's do: py3langid sums the model
-    rows in that order, and a float32 sum in another order can differ in its last bit.
+    That order matters: py3langid sums the model rows in it, and a float32 sum in another
+    order can differ in its last bit.
+
+    >>> [a.tolist() for a in _distinct_in_order_of_appearance(np.array([7, 3, 7, 0, 3, 7]))]
+    [[7, 3, 0], [3, 2, 1]]
     """
     n = len(values)
     if not n:
-        return {}
+        return values.astype(np.intp), np.zeros(0, dtype=np.int64)
     # value and position in one int64: a plain (fast, unstable) sort then orders each
     # value's occurrences by position, so a group's first key holds its first position
     keys = values * n + np.arange(n)
     keys.sort()
     grouped = keys // n
     starts = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
-    counts = np.diff(np.concatenate((starts, [n])))
+    counts = np.diff(np.append(starts, n))
     by_appearance = np.argsort(keys[starts] % n)
-    return dict(zip(grouped[starts][by_appearance].tolist(), counts[by_appearance].tolist()))
+    return grouped[starts][by_appearance].astype(np.intp), counts[by_appearance]
 
 
 @lru_cache(maxsize=1)

@@ -46,11 +46,10 @@ def band_keys(hashvalues: np.ndarray, bands: int, rows: int) -> np.ndarray:
     >>> (band_keys(a, 2, 4) == band_keys(b, 2, 4)).tolist()
     [True, False]
     """
-    data = np.ascontiguousarray(hashvalues)
-    return np.fromiter(
-        (xxhash.xxh3_64_intdigest(data[band * rows : (band + 1) * rows].tobytes()) for band in range(bands)),
-        dtype=np.uint64, count=bands,
-    )
+    data = np.ascontiguousarray(hashvalues).tobytes()  # slicing bytes is cheaper than numpy views
+    step = rows * (len(data) // len(hashvalues))
+    return np.array([xxhash.xxh3_64_intdigest(data[start : start + step]) for start in range(0, bands * step, step)],
+                    dtype=np.uint64)
 
 
 class BandIndex:

@@ -41,10 +41,17 @@ class Removal:
     kept_before: int | None = None  # lines of the cleaned text before it: where a report puts it back
 
     def to_dict(self) -> dict[str, Any]:
-        record = asdict(self)
-        for optional in ("score", "kept_before"):
-            if record[optional] is None:
-                del record[optional]
+        """The manifest record, without the optional fields that are unset. Built by hand:
+        ``dataclasses.asdict`` deep-copies field by field, and this runs for every removed line.
+
+        >>> Removal(line=3, text="Home", rule="navigation").to_dict()
+        {'line': 3, 'text': 'Home', 'rule': 'navigation'}
+        """
+        record: dict[str, Any] = {"line": self.line, "text": self.text, "rule": self.rule}
+        if self.score is not None:
+            record["score"] = self.score
+        if self.kept_before is not None:
+            record["kept_before"] = self.kept_before
         return record
 
 

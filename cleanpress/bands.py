@@ -24,6 +24,8 @@ import numpy as np
 import xxhash
 from datasketch.lsh import _optimal_param
 
+from .arrays import sorted_unique
+
 _INITIAL_CAPACITY = 1024
 
 
@@ -117,7 +119,7 @@ class BandIndex:
             query = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
             offsets = np.repeat(start - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
             found.append(query * size + self._positions[order[band][offsets]])
-        codes = np.unique(np.concatenate(found))
+        codes = sorted_unique(np.concatenate(found))
         return codes // size, codes % size
 
     def pairs(self) -> np.ndarray:
@@ -155,7 +157,7 @@ class BandIndex:
                 found.append(np.maximum(first, second) * size + np.minimum(first, second))
         if not found:
             return np.zeros((0, 2), dtype=np.int64)
-        codes = np.unique(np.concatenate(found))  # by later, then earlier
+        codes = sorted_unique(np.concatenate(found))  # by later, then earlier
         return np.stack([codes % size, codes // size], axis=1)
 
     def _trim(self) -> None:

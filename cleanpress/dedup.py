@@ -40,6 +40,7 @@ from typing import Any, Callable, Hashable, Iterable, Iterator, Optional
 
 import numpy as np
 
+from .arrays import sorted_unique
 from .bands import BandIndex, band_parameters
 from .config import CleanConfig
 from .fingerprint import Fingerprint, anchor_hash, hash_minhash, translation_size
@@ -344,7 +345,7 @@ class DuplicateIndex:
             for position in queries:
                 others = np.asarray(rare.query(position), dtype=np.int64)
                 found.append(np.minimum(position, others) * size + np.maximum(position, others))
-        pairs = np.unique(np.concatenate(found))
+        pairs = sorted_unique(np.concatenate(found))
         first, second = pairs // size, pairs % size
         # two fallback sets share the common words of related languages (Russian, Ukrainian):
         # such documents join a cluster only through documents whose names are known

@@ -18,6 +18,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from .arrays import sorted_unique_counts
+
 MERGE_EVERY = 1 << 20  # hashes buffered (8 MB) before they are merged into the sorted table
 
 
@@ -62,7 +64,7 @@ class HashCounter:
         """Fold the buffered hashes into the table: one linear merge of two sorted arrays."""
         if not self._pending:
             return
-        new_keys, new_counts = np.unique(np.frombuffer(self._pending, dtype=np.uint64), return_counts=True)
+        new_keys, new_counts = sorted_unique_counts(np.frombuffer(self._pending, dtype=np.uint64))
         self._pending = array("Q")
         at = self._keys.searchsorted(new_keys)
         known = np.zeros(len(new_keys), dtype=bool)

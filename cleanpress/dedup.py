@@ -31,10 +31,12 @@ joined the cluster only through a third document names that document as ``via``.
 """
 from __future__ import annotations
 
+import gc
 import math
-import sys
 import os
+import sys
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Iterable, Iterator, Optional
 
@@ -43,6 +45,7 @@ import numpy as np
 from .arrays import sorted_unique
 from .bands import BandIndex, band_parameters
 from .config import CleanConfig
+from .executor import forks, map_ordered
 from .fingerprint import Fingerprint, anchor_hash, hash_minhash, translation_size
 from .hashcount import HashCounter
 from .shingle_store import ShingleStore
@@ -293,20 +296,36 @@ class DuplicateIndex:
         rare = RareAnchorIndex(self, fallback) if fallback else None
         names_index = RareNamesLSH(self, names)
         languages = self._language_codes(indexed)
+        blocks = [names[start : start + CANDIDATE_BLOCK] for start in range(0, len(names), CANDIDATE_BLOCK)]
+        # blocks are independent and read the index only: with workers, forked processes verify
+        # them on a copy-on-write view of it (nothing is pickled but the blocks and their links);
+        # where workers are spawned, the index would have to be pickled whole: one process then
+        workers = min(config.workers, len(blocks)) if forks() else 1
+        verifier = _BlockVerifier(self, names_index, rare, languages)
         scored: list[tuple[int, int, float]] = []
-        for start in range(0, len(names), CANDIDATE_BLOCK):
-            first, second = self._translated_candidates(names[start : start + CANDIDATE_BLOCK], names_index, rare, languages)
-            self.candidates["translated"] += len(first)
-            scores, shared = self._score_pairs(first, second)
-            keep = (scores >= config.translated_threshold) & (shared >= config.min_shared_anchors)
-            keep &= self._comparable_lengths(first, second)
-            scored.extend(zip(first[keep].tolist(), second[keep].tolist(), scores[keep].tolist()))
+        with _frozen_for_fork(workers > 1):
+            for looked_at, verified in map_ordered(_verify_block, blocks, workers, initializer=_use_verifier, initargs=(verifier,)):
+                self.candidates["translated"] += looked_at
+                scored.extend(verified)
+        _use_verifier(None)
         scored.sort(key=lambda pair: (pair[0], pair[1]))
         if config.mutual_best:
             scored = mutual_best(scored, self._language)
         if config.drop_bridges:
             scored = drop_bridges(scored)
         return (_Link(a, b, "translated", score) for a, b, score in scored)
+
+    def _verified_block(
+        self, queries: list[int], names: RareNamesLSH, rare: RareAnchorIndex | None, languages: tuple[np.ndarray, np.ndarray]
+    ) -> tuple[int, list[tuple[int, int, float]]]:
+        """The translated pairs found for one block of query documents that pass the threshold,
+        the shared-anchor count and the length ratio, and how many candidates were looked at."""
+        config = self.config
+        first, second = self._translated_candidates(queries, names, rare, languages)
+        scores, shared = self._score_pairs(first, second)
+        keep = (scores >= config.translated_threshold) & (shared >= config.min_shared_anchors)
+        keep &= self._comparable_lengths(first, second)
+        return len(first), list(zip(first[keep].tolist(), second[keep].tolist(), scores[keep].tolist()))
 
     def _comparable_lengths(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
         """Per pair, whether the longer is at most ``max_length_ratio`` times the shorter
@@ -526,6 +545,50 @@ class DuplicateIndex:
             if score >= self.config.translated_threshold and shared >= self.config.min_shared_anchors and comparable:
                 return "translated", score
         return None
+
+
+@dataclass(slots=True)
+class _BlockVerifier:
+    """What verifying a block of translated candidates reads: the index and its two candidate
+    structures, handed to forked workers once (:func:`_use_verifier`), not with every block."""
+
+    index: DuplicateIndex
+    names: RareNamesLSH
+    rare: RareAnchorIndex | None
+    languages: tuple[np.ndarray, np.ndarray]
+
+    def verify(self, queries: list[int]) -> tuple[int, list[tuple[int, int, float]]]:
+        return self.index._verified_block(queries, self.names, self.rare, self.languages)
+
+
+_verifier: _BlockVerifier | None = None  # this process's, set by _use_verifier
+
+
+def _use_verifier(verifier: _BlockVerifier | None) -> None:
+    global _verifier
+    _verifier = verifier
+
+
+def _verify_block(queries: list[int]) -> tuple[int, list[tuple[int, int, float]]]:
+    """:meth:`_BlockVerifier.verify` with this process's verifier: a module-level function, so
+    that a process pool can send it by name."""
+    assert _verifier is not None, "_use_verifier() runs first in every process"
+    return _verifier.verify(queries)
+
+
+@contextmanager
+def _frozen_for_fork(forking: bool) -> Iterator[None]:
+    """Keep the garbage collector off the objects that exist now, while forked workers read them:
+    a collection in a worker would write to every tracked object's header and so copy the pages
+    of the whole index into that worker (copy-on-write), millions of fingerprints at 1M documents."""
+    if not forking:
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class RareNamesLSH:

@@ -31,6 +31,12 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
+def forks() -> bool:
+    """Whether workers are forked, and so start with a copy-on-write view of this process's
+    memory (Linux): state handed to ``initializer`` is then shared, not pickled."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def map_ordered(
     function: Callable[[T], R],
     batches: Iterable[T],
@@ -51,7 +57,7 @@ def map_ordered(
         yield from map(function, batches)
         return
     # fork shares the loaded models with the workers; spawn is the safe default elsewhere
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    method = "fork" if forks() else "spawn"
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
         pending: deque[Future[R]] = deque()

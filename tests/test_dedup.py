@@ -401,3 +401,31 @@ def test_batched_queries_find_what_one_query_per_signature_finds():
     expected = {(q, p) for q, row in enumerate(rows.tolist()) for p in index.query(signatures[row])}
     assert found == expected and len(found) > len(rows)  # the copies of 5 are found, not only selves
     assert (np.lexsort((positions, query)) == np.arange(len(query))).all()  # by query, then position
+
+
+def test_translated_blocks_verified_on_workers_decide_as_one_process(monkeypatch):
+    """Blocks of translated candidates are verified on forked workers when there are workers:
+    the decisions and the candidate count are those of one process, block by block."""
+    import cleanpress.dedup as dedup
+    from cleanpress.executor import map_ordered
+
+    monkeypatch.setattr(dedup, "CANDIDATE_BLOCK", 64)  # several blocks from a small corpus
+    pools = []
+
+    def recording_map_ordered(function, batches, workers=1, **options):
+        pools.append(workers)
+        return map_ordered(function, batches, workers, **options)
+
+    monkeypatch.setattr(dedup, "map_ordered", recording_map_ordered)
+    docs = generated_names_corpus(400, random.Random(5))
+    results = []
+    for workers in (1, 2):
+        config = CleanConfig(workers=workers)
+        index = DuplicateIndex(config)
+        for doc in docs:
+            index.add(process_document(Document(id=doc.id, text=doc.text, order=doc.order), config)[1])
+        decisions = [(d.id, d.kind, d.duplicate_of, d.score) for d in index.resolve()]
+        results.append((decisions, index.candidates["translated"]))
+    assert pools == [1, 2]
+    assert results[0] == results[1]
+    assert any(kind == "translated" for _, kind, _, _ in results[0][0]) and results[0][1] > 0

@@ -31,12 +31,10 @@ joined the cluster only through a third document names that document as ``via``.
 """
 from __future__ import annotations
 
-import gc
 import math
 import os
 import sys
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Iterable, Iterator, Optional
 
@@ -45,7 +43,7 @@ import numpy as np
 from .arrays import sorted_unique
 from .bands import BandIndex, band_parameters
 from .config import CleanConfig
-from .executor import forks, map_ordered
+from .executor import map_shared
 from .fingerprint import Fingerprint, anchor_hash, hash_minhash, translation_size
 from .hashcount import HashCounter
 from .shingle_store import ShingleStore
@@ -296,18 +294,13 @@ class DuplicateIndex:
         rare = RareAnchorIndex(self, fallback) if fallback else None
         names_index = RareNamesLSH(self, names)
         languages = self._language_codes(indexed)
+        # blocks are independent and read the index only: workers can verify them side by side
         blocks = [names[start : start + CANDIDATE_BLOCK] for start in range(0, len(names), CANDIDATE_BLOCK)]
-        # blocks are independent and read the index only: with workers, forked processes verify
-        # them on a copy-on-write view of it (nothing is pickled but the blocks and their links);
-        # where workers are spawned, the index would have to be pickled whole: one process then
-        workers = min(config.workers, len(blocks)) if forks() else 1
         verifier = _BlockVerifier(self, names_index, rare, languages)
         scored: list[tuple[int, int, float]] = []
-        with _frozen_for_fork(workers > 1):
-            for looked_at, verified in map_ordered(_verify_block, blocks, workers, initializer=_use_verifier, initargs=(verifier,)):
-                self.candidates["translated"] += looked_at
-                scored.extend(verified)
-        _use_verifier(None)
+        for looked_at, verified in map_shared(_BlockVerifier.verify, blocks, min(config.workers, len(blocks)), verifier):
+            self.candidates["translated"] += looked_at
+            scored.extend(verified)
         scored.sort(key=lambda pair: (pair[0], pair[1]))
         if config.mutual_best:
             scored = mutual_best(scored, self._language)
@@ -550,7 +543,7 @@ class DuplicateIndex:
 @dataclass(slots=True)
 class _BlockVerifier:
     """What verifying a block of translated candidates reads: the index and its two candidate
-    structures, handed to forked workers once (:func:`_use_verifier`), not with every block."""
+    structures, shared with forked workers (:func:`cleanpress.executor.map_shared`)."""
 
     index: DuplicateIndex
     names: RareNamesLSH
@@ -559,36 +552,6 @@ class _BlockVerifier:
 
     def verify(self, queries: list[int]) -> tuple[int, list[tuple[int, int, float]]]:
         return self.index._verified_block(queries, self.names, self.rare, self.languages)
-
-
-_verifier: _BlockVerifier | None = None  # this process's, set by _use_verifier
-
-
-def _use_verifier(verifier: _BlockVerifier | None) -> None:
-    global _verifier
-    _verifier = verifier
-
-
-def _verify_block(queries: list[int]) -> tuple[int, list[tuple[int, int, float]]]:
-    """:meth:`_BlockVerifier.verify` with this process's verifier: a module-level function, so
-    that a process pool can send it by name."""
-    assert _verifier is not None, "_use_verifier() runs first in every process"
-    return _verifier.verify(queries)
-
-
-@contextmanager
-def _frozen_for_fork(forking: bool) -> Iterator[None]:
-    """Keep the garbage collector off the objects that exist now, while forked workers read them:
-    a collection in a worker would write to every tracked object's header and so copy the pages
-    of the whole index into that worker (copy-on-write), millions of fingerprints at 1M documents."""
-    if not forking:
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 class RareNamesLSH:
@@ -608,22 +571,31 @@ class RareNamesLSH:
 
     def __init__(self, index: DuplicateIndex, positions: list[int]) -> None:
         config = index.config
-        self.max_df = COMMON_ANCHOR_MAX_DF
         self._lsh = BandIndex(config.candidate_threshold, config.num_perm, capacity=len(positions))
         self._row = np.full(len(index._fingerprints), -1, dtype=np.int64)  # position -> signature row
         # filled in place, not stacked from a list: one copy of the signatures at a time; the
         # affine32 scheme's hash values are below 2**32, so uint32 holds them exactly
         self._signatures = np.zeros((len(positions), config.num_perm), dtype=np.uint32)
         rows = 0
-        for position in positions:
-            anchors = index._fingerprints[position].anchors
-            signature = hash_minhash(anchors[index._df_of(anchors) <= self.max_df], config.num_perm, config.seed)
-            if signature is not None:
+        blocks = [positions[start : start + CANDIDATE_BLOCK] for start in range(0, len(positions), CANDIDATE_BLOCK)]
+        for block in map_shared(RareNamesLSH._rare_signatures, blocks, min(config.workers, len(blocks)), index):
+            for position, signature in block:
                 self._row[position] = rows
                 self._signatures[rows] = signature
                 self._lsh.insert(position, signature)
                 rows += 1
         self._signatures.resize((rows, config.num_perm), refcheck=False)  # in place: no second copy
+
+    @staticmethod
+    def _rare_signatures(index: DuplicateIndex, positions: list[int]) -> list[tuple[int, np.ndarray]]:
+        """The rare-anchor signature of each document at ``positions`` that has rare anchors."""
+        config, found = index.config, []
+        for position in positions:
+            anchors = index._fingerprints[position].anchors
+            signature = hash_minhash(anchors[index._df_of(anchors) <= COMMON_ANCHOR_MAX_DF], config.num_perm, config.seed)
+            if signature is not None:
+                found.append((position, signature))
+        return found
 
     def candidates(self, queries: list[int], languages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The earlier names-set documents worth verifying against each of ``queries``, as two

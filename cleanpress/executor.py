@@ -7,15 +7,19 @@ however long the input is.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import partial
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 BATCHES_IN_FLIGHT_PER_WORKER = 2
 
@@ -67,3 +71,46 @@ def map_ordered(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def map_shared(function: Callable[[S, T], R], items: Iterable[T], workers: int, shared: S) -> Iterator[R]:
+    """``function(shared, item)`` for every item, results in order; with ``workers`` forked
+    processes when there are more than one and this platform forks.
+
+    ``shared`` is large read-only state, such as the deduplication index: forked workers read
+    it where it lies (copy-on-write), so only the items and the results are pickled. Where
+    workers would be spawned, ``shared`` would have to be pickled whole: this process does the
+    work then. ``function`` must be picklable by name (a module-level function or a method).
+    The garbage collector leaves the objects that exist now alone while workers run: a
+    collection in a worker writes to every tracked object's header, so copying into that worker
+    the pages of the whole state.
+    """
+    if workers <= 1 or not forks():
+        yield from (function(shared, item) for item in items)
+        return
+    with _frozen_objects():
+        try:
+            yield from map_ordered(partial(_call_with_shared, function), items, workers, initializer=_share, initargs=(shared,))
+        finally:
+            _share(None)
+
+
+_shared: Any = None  # this process's state for map_shared, set in each forked worker
+
+
+def _share(state: Any) -> None:
+    global _shared
+    _shared = state
+
+
+def _call_with_shared(function: Callable[[Any, T], R], item: T) -> R:
+    return function(_shared, item)
+
+
+@contextmanager
+def _frozen_objects() -> Iterator[None]:
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -404,9 +404,11 @@ def test_batched_queries_find_what_one_query_per_signature_finds():
 
 
 def test_translated_blocks_verified_on_workers_decide_as_one_process(monkeypatch):
-    """Blocks of translated candidates are verified on forked workers when there are workers:
-    the decisions and the candidate count are those of one process, block by block."""
+    """The rare-anchor signatures and the verification of translated candidates run on forked
+    workers, block by block, when there are workers: the decisions and the candidate count are
+    those of one process."""
     import cleanpress.dedup as dedup
+    import cleanpress.executor as executor
     from cleanpress.executor import map_ordered
 
     monkeypatch.setattr(dedup, "CANDIDATE_BLOCK", 64)  # several blocks from a small corpus
@@ -416,7 +418,7 @@ def test_translated_blocks_verified_on_workers_decide_as_one_process(monkeypatch
         pools.append(workers)
         return map_ordered(function, batches, workers, **options)
 
-    monkeypatch.setattr(dedup, "map_ordered", recording_map_ordered)
+    monkeypatch.setattr(executor, "map_ordered", recording_map_ordered)
     docs = generated_names_corpus(400, random.Random(5))
     results = []
     for workers in (1, 2):
@@ -426,6 +428,6 @@ def test_translated_blocks_verified_on_workers_decide_as_one_process(monkeypatch
             index.add(process_document(Document(id=doc.id, text=doc.text, order=doc.order), config)[1])
         decisions = [(d.id, d.kind, d.duplicate_of, d.score) for d in index.resolve()]
         results.append((decisions, index.candidates["translated"]))
-    assert pools == [1, 2]
+    assert pools == [2, 2]  # the signatures, then the verification; one process makes no pool
     assert results[0] == results[1]
     assert any(kind == "translated" for _, kind, _, _ in results[0][0]) and results[0][1] > 0

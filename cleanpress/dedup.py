@@ -208,7 +208,7 @@ class DuplicateIndex:
                 raise RuntimeError("resolve() has run: this index takes no more documents")
             self._near_lsh.insert(position, near)
         if fp.translatable:
-            self._anchor_df.add(fp.anchors.tolist())
+            self._anchor_df.add(fp.anchors)  # the array: copied as bytes, not boxed into ints
 
     def add_indexed(self, fp: Fingerprint) -> None:
         """Index a document kept by an earlier run (:mod:`cleanpress.persistent`): it is kept in

@@ -54,11 +54,14 @@ class _NumpyIdentifier(LanguageIdentifier):
         """The distinct features of ``data`` and their counts, in order of first appearance: the
         keys and values of py3langid's ``visit_counts``."""
         letters = np.frombuffer(data, dtype=np.uint8)
+        following = letters[1:].astype(np.intp)  # converted once, not in every round
         states = self._next_state[self._row_offset[0] + letters]  # walks of one byte
         while len(states) > 1:
             # one byte longer: each position continues from its predecessor's state
-            longer = self._next_state[self._row_offset[states[:-1]] + letters[1:]]
-            if np.array_equal(longer, states[1:]):
+            moves = self._row_offset[states[:-1]]
+            moves += following
+            longer = self._next_state[moves]
+            if (longer == states[1:]).all():
                 break
             states[1:] = longer
         features = self._emits[states]

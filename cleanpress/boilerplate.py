@@ -58,8 +58,8 @@ from cleanpress.document import Removal
 if TYPE_CHECKING:
     from cleanpress.linemodel import LineModel, LineTable
 
-__all__ = ["CUE_WORDS", "RULES", "CharCounts", "LineFeatures", "StripResult", "decide", "line_features",
-           "line_features_and_counts", "strip", "strip_with_verdicts"]
+__all__ = ["CUE_WORDS", "RULES", "CharCounts", "LineFeatures", "StripResult", "decide", "letters_only",
+           "line_features", "line_features_and_counts", "strip", "strip_with_verdicts"]
 
 RULES: frozenset[str] = frozenset(
     {
@@ -262,6 +262,7 @@ _DOMAIN = regex.compile(
     r"(?<![\w@-])(\p{L}[\p{L}\d-]*\.(?:com|net|org|info|biz|news|media|online|site|tv|io|[a-z]{2}))"
     r"(?![\p{L}\d])"
 )
+_NOT_LETTER = regex.compile(r"[^\p{L}]+")
 _DOT_LETTER = regex.compile(r"\.[a-z]")  # where a top-level domain of _DOMAIN can start
 _URL = regex.compile(r"(?:https?://|www\.)\S+")
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\[email\s*protected\]")
@@ -283,27 +284,30 @@ _MARKUP = regex.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]{0,200})?/?>|\{[^{}]{0,200}
 #
 # Most line features count characters of some class (word characters, digits, junk). Counting
 # them line by line with regexes and str methods costs a call per line and per class; instead,
-# each character of the page gets a byte of class flags from a table, and the counts of every
-# line are differences of running sums at the lines' bounds.
+# each character of the page gets class flags from a table, and the counts of every line are
+# differences of running sums at the lines' bounds.
 
-_WORD_CHAR, _SPACE, _DIGIT_CHAR, _LETTER, _CAPITAL, _JUNK, _SENTENCE_MARK_CHAR, _WORD_JOINER = (1 << k for k in range(8))
+(_WORD_CHAR, _SPACE, _DIGIT_CHAR, _LETTER, _CAPITAL, _JUNK, _SENTENCE_MARK_CHAR, _WORD_JOINER,
+ _LETTER_PROPERTY) = (1 << k for k in range(9))
 _FLAG_PATTERNS = ((_WORD_CHAR, regex.compile(r"[^\w]")), (_SPACE, regex.compile(r"[^\s]")),
-                  (_DIGIT_CHAR, regex.compile(r"[^\d]")))  # what is not of the class: the class as _WORD etc. see it
+                  (_DIGIT_CHAR, regex.compile(r"[^\d]")),
+                  (_LETTER_PROPERTY, regex.compile(r"[^\p{L}]")))  # what is not of the class, as regex sees it
 _FLAG_SETS = ((_JUNK, _JUNK_CHARS), (_SENTENCE_MARK_CHAR, ".!?…。！？"), (_WORD_JOINER, "-'’."))
 _TABLE_SIZE = 0x10000  # a table for the Basic Multilingual Plane; rarer characters are classified as they come
 
 
 def _class_flags(chars: str) -> np.ndarray:
-    r"""The class flags of each character: ``regex``'s ``\w``, ``\s`` and ``\d`` (as in the line
-    regexes), ``str.isalpha`` and capital letters (``isupper`` and ``isalpha``), and the junk,
+    r"""The class flags of each character: ``regex``'s ``\w``, ``\s``, ``\d`` and ``\p{L}`` (as in the
+    line regexes), ``str.isalpha`` and capital letters (``isupper`` and ``isalpha``), and the junk,
     sentence-mark and word-joining characters of :data:`_JUNK_CHARS`, :data:`_SENTENCE_MARK` and
     :data:`_WORD`.
 
-    >>> _class_flags("a1 ?/É").tolist() == [_WORD_CHAR | _LETTER, _WORD_CHAR | _DIGIT_CHAR, _SPACE,
-    ...     _SENTENCE_MARK_CHAR, _JUNK, _WORD_CHAR | _LETTER | _CAPITAL]
+    >>> letter = _WORD_CHAR | _LETTER | _LETTER_PROPERTY
+    >>> _class_flags("a1 ?/É").tolist() == [letter, _WORD_CHAR | _DIGIT_CHAR, _SPACE, _SENTENCE_MARK_CHAR, _JUNK,
+    ...     letter | _CAPITAL]
     True
     """
-    flags = np.zeros(len(chars), np.uint8)
+    flags = np.zeros(len(chars), np.uint16)
     for flag, outside in _FLAG_PATTERNS:  # every character outside the class becomes NUL, which is in none
         flags[_code_points(outside.sub("\0", chars)) != 0] |= flag
     letters = np.fromiter(map(str.isalpha, chars), bool, len(chars))
@@ -326,12 +330,29 @@ def _flag_table() -> np.ndarray:
 
 
 def _page_flags(page: str) -> np.ndarray:
-    codes = _code_points(page)
+    return _flags_of_code_points(_code_points(page))
+
+
+def _flags_of_code_points(codes: np.ndarray) -> np.ndarray:
     flags = _flag_table()[np.minimum(codes, _TABLE_SIZE - 1)]
     rare = codes >= _TABLE_SIZE
     if rare.any():
         flags[rare] = _class_flags("".join(map(chr, codes[rare].tolist())))
     return flags
+
+
+def letters_only(lines: Sequence[str]) -> list[str]:
+    r"""Each line with nothing but its letters (``regex``'s ``\p{L}``), picked from the whole page at once.
+
+    >>> letters_only(["12:05 Share  THIS!", "", "Ёлка-2"])
+    ['ShareTHIS', '', 'Ёлка']
+    """
+    codes = _code_points("\n".join(lines))
+    kept = codes[((_flags_of_code_points(codes) & _LETTER_PROPERTY) != 0) | (codes == ord("\n"))]
+    pieces = kept.tobytes().decode("utf-32-le").split("\n")  # letters are never surrogates
+    if len(pieces) != len(lines):  # a line held a line break of its own
+        return [_NOT_LETTER.sub("", line) for line in lines]
+    return pieces
 
 
 class CharCounts(NamedTuple):
@@ -764,7 +785,7 @@ def _features(
         digits=digits,
         cue_share=_cue_share(cue_text, words),
         repeats=repeats,
-        has_url=small and bool(_URL.search(line)),
+        has_url=small and ("://" in line or "www." in line) and bool(_URL.search(line)),
         has_email=small and may_be_email and bool(_EMAIL.search(line)),
         has_phone=small and has_digit and bool(_PHONE.search(line)),
         has_digit=has_digit,
@@ -778,6 +799,8 @@ def _features(
 
 def _has_markup(line: str, small: bool) -> bool:
     """Two tags on a short line, or a tag opening a long one (a script or a template dump)."""
+    if "<" not in line and "{" not in line:  # every tag and style rule has one
+        return False
     if small:
         return len(_MARKUP.findall(line)) >= 2
     return _MARKUP.search(line[:PATTERN_CHARS]) is not None

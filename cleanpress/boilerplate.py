@@ -45,9 +45,11 @@ copyright and reuse notices up to 40), so that an article sentence containing "s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from functools import lru_cache
+from itertools import accumulate, islice
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
+import numpy as np
 import regex
 
 from cleanpress.config import HEADLINE_MODES
@@ -56,7 +58,8 @@ from cleanpress.document import Removal
 if TYPE_CHECKING:
     from cleanpress.linemodel import LineModel, LineTable
 
-__all__ = ["CUE_WORDS", "RULES", "LineFeatures", "StripResult", "decide", "line_features", "strip", "strip_with_verdicts"]
+__all__ = ["CUE_WORDS", "RULES", "CharCounts", "LineFeatures", "StripResult", "decide", "letters_only",
+           "line_features", "line_features_and_counts", "strip", "strip_with_verdicts"]
 
 RULES: frozenset[str] = frozenset(
     {
@@ -253,13 +256,13 @@ _WORD = regex.compile(r"\w+(?:[-'’.]\w+)*")
 _SENTENCE_END = regex.compile(r"[.!?…:;][\"'»”’)\]]*$")
 _SENTENCE_MARK = regex.compile(r"[.!?…。！？](?=\s|$)")
 _JUNK_CHARS = "/_={}<>|\\#"
-_DIGIT = regex.compile(r"\d")
 _CAMEL_JOIN = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 _APOSTROPHES = regex.compile(r"[‘’ʻʼ`´]")
 _DOMAIN = regex.compile(
     r"(?<![\w@-])(\p{L}[\p{L}\d-]*\.(?:com|net|org|info|biz|news|media|online|site|tv|io|[a-z]{2}))"
     r"(?![\p{L}\d])"
 )
+_NOT_LETTER = regex.compile(r"[^\p{L}]+")
 _DOT_LETTER = regex.compile(r"\.[a-z]")  # where a top-level domain of _DOMAIN can start
 _URL = regex.compile(r"(?:https?://|www\.)\S+")
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\[email\s*protected\]")
@@ -274,6 +277,119 @@ _DATE = regex.compile(
     r"|\d{1,2}:\d{2}(?::\d{2})?"
 )
 _MARKUP = regex.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]{0,200})?/?>|\{[^{}]{0,200}:[^{}]{0,200};")
+
+
+# ---------------------------------------------------------------------------------------------
+# Character counts, a page at a time
+#
+# Most line features count characters of some class (word characters, digits, junk). Counting
+# them line by line with regexes and str methods costs a call per line and per class; instead,
+# each character of the page gets class flags from a table, and the counts of every line are
+# differences of running sums at the lines' bounds.
+
+(_WORD_CHAR, _SPACE, _DIGIT_CHAR, _LETTER, _CAPITAL, _JUNK, _SENTENCE_MARK_CHAR, _WORD_JOINER,
+ _LETTER_PROPERTY) = (1 << k for k in range(9))
+_FLAG_PATTERNS = ((_WORD_CHAR, regex.compile(r"[^\w]")), (_SPACE, regex.compile(r"[^\s]")),
+                  (_DIGIT_CHAR, regex.compile(r"[^\d]")),
+                  (_LETTER_PROPERTY, regex.compile(r"[^\p{L}]")))  # what is not of the class, as regex sees it
+_FLAG_SETS = ((_JUNK, _JUNK_CHARS), (_SENTENCE_MARK_CHAR, ".!?…。！？"), (_WORD_JOINER, "-'’."))
+_TABLE_SIZE = 0x10000  # a table for the Basic Multilingual Plane; rarer characters are classified as they come
+
+
+def _class_flags(chars: str) -> np.ndarray:
+    r"""The class flags of each character: ``regex``'s ``\w``, ``\s``, ``\d`` and ``\p{L}`` (as in the
+    line regexes), ``str.isalpha`` and capital letters (``isupper`` and ``isalpha``), and the junk,
+    sentence-mark and word-joining characters of :data:`_JUNK_CHARS`, :data:`_SENTENCE_MARK` and
+    :data:`_WORD`.
+
+    >>> letter = _WORD_CHAR | _LETTER | _LETTER_PROPERTY
+    >>> _class_flags("a1 ?/É").tolist() == [letter, _WORD_CHAR | _DIGIT_CHAR, _SPACE, _SENTENCE_MARK_CHAR, _JUNK,
+    ...     letter | _CAPITAL]
+    True
+    """
+    flags = np.zeros(len(chars), np.uint16)
+    for flag, outside in _FLAG_PATTERNS:  # every character outside the class becomes NUL, which is in none
+        flags[_code_points(outside.sub("\0", chars)) != 0] |= flag
+    letters = np.fromiter(map(str.isalpha, chars), bool, len(chars))
+    flags[letters] |= _LETTER
+    flags[letters & np.fromiter(map(str.isupper, chars), bool, len(chars))] |= _CAPITAL
+    for flag, members in _FLAG_SETS:
+        flags[np.isin(_code_points(chars), _code_points(members))] |= flag
+    return flags
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # lone surrogates too
+
+
+@lru_cache(maxsize=1)
+def _flag_table() -> np.ndarray:
+    table = _class_flags("".join(map(chr, range(_TABLE_SIZE))))
+    table.flags.writeable = False
+    return table
+
+
+def _page_flags(page: str) -> np.ndarray:
+    return _flags_of_code_points(_code_points(page))
+
+
+def _flags_of_code_points(codes: np.ndarray) -> np.ndarray:
+    flags = _flag_table()[np.minimum(codes, _TABLE_SIZE - 1)]
+    rare = codes >= _TABLE_SIZE
+    if rare.any():
+        flags[rare] = _class_flags("".join(map(chr, codes[rare].tolist())))
+    return flags
+
+
+def letters_only(lines: Sequence[str]) -> list[str]:
+    r"""Each line with nothing but its letters (``regex``'s ``\p{L}``), picked from the whole page at once.
+
+    >>> letters_only(["12:05 Share  THIS!", "", "Ёлка-2"])
+    ['ShareTHIS', '', 'Ёлка']
+    """
+    codes = _code_points("\n".join(lines))
+    kept = codes[((_flags_of_code_points(codes) & _LETTER_PROPERTY) != 0) | (codes == ord("\n"))]
+    pieces = kept.tobytes().decode("utf-32-le").split("\n")  # letters are never surrogates
+    if len(pieces) != len(lines):  # a line held a line break of its own
+        return [_NOT_LETTER.sub("", line) for line in lines]
+    return pieces
+
+
+class CharCounts(NamedTuple):
+    """Per-line counts of a page's characters, one list each, in line order (Python ints)."""
+
+    words: list[int]  # matches of _WORD
+    sentences: list[int]  # matches of _SENTENCE_MARK
+    junk: list[int]  # characters of _JUNK_CHARS
+    digits: list[int]  # decimal digits (regex's \d)
+    letters: list[int]  # str.isalpha characters
+    capitals: list[int]  # capital letters (isupper and isalpha)
+
+    @classmethod
+    def of(cls, lines: Sequence[str]) -> CharCounts:
+        """Count every line's characters in one pass over the page.
+
+        >>> CharCounts.of(["Hello, world-wide web. Ok?", "", "a/b 12 Ц"])
+        CharCounts(words=[4, 0, 4], sentences=[2, 0, 0], junk=[0, 0, 1], digits=[0, 0, 2], letters=[19, 0, 3], capitals=[2, 0, 1])
+        """
+        page = "\n".join(lines)  # "\n" is a space and of no other class: no word or mark runs across
+        flags = _page_flags(page)
+        word = (flags & _WORD_CHAR) != 0
+        before, after = np.zeros(len(page), bool), np.ones(len(page), bool)  # the page's edges as a space would be
+        before[1:], after[:-1] = word[:-1], (flags[1:] & _SPACE) != 0
+        word_after = np.zeros(len(page), bool)
+        word_after[:-1] = word[1:]
+        # _WORD matches a run of word characters and the runs joined to it by one "-", "'", "’" or ".".
+        joins = ((flags & _WORD_JOINER) != 0) & before & word_after
+        words = (word & ~before).astype(np.int64) - joins
+        marks = ((flags & _SENTENCE_MARK_CHAR) != 0) & after
+        counted = np.stack([words, marks, (flags & _JUNK) != 0, (flags & _DIGIT_CHAR) != 0,
+                            (flags & _LETTER) != 0, (flags & _CAPITAL) != 0]).astype(np.int64)
+        totals = np.zeros((len(counted), len(page) + 1), np.int64)
+        np.cumsum(counted, axis=1, out=totals[:, 1:])
+        ends = np.fromiter(accumulate(len(line) + 1 for line in lines), np.int64, len(lines)) - 1
+        starts = ends - np.fromiter(map(len, lines), np.int64, len(lines))
+        return cls(*(totals[:, ends] - totals[:, starts]).tolist())
 
 
 def _cue_pattern(cues: tuple[str, ...]) -> regex.Pattern[str]:
@@ -300,40 +416,56 @@ _CUE_PATTERNS: dict[str, regex.Pattern[str]] = {
 _WORD_RUN = regex.compile(r"\w+")
 
 
-def _cue_requirements(cues: Iterable[str]) -> tuple[dict[str, list[frozenset[str]]], tuple[str, ...], bool]:
-    """What a line's word runs must hold for a cue to match, indexed by the cue's first run: every
-    run of the cue but a stemmed last one (``ən çox oxunan*`` needs ``ən`` and ``çox``); the stems
-    of one-run stemmed cues (``reklam*``) separately; ``True`` last when a cue starts with no word."""
-    index: dict[str, list[frozenset[str]]] = {}
-    stems: list[str] = []
-    for cue in cues:
-        text = _normalise_for_cues(cue.rstrip("*"))
-        runs = _WORD_RUN.findall(text)
-        if not runs or not text.startswith(runs[0]):
-            return {}, (), True
-        if cue.endswith("*") and text.endswith(runs[-1]):
-            if len(runs) == 1:
-                stems.append(runs[0])
-                continue
-            runs = runs[:-1]  # the stemmed run may go on: it need not stand alone
-        index.setdefault(runs[0], []).append(frozenset(runs))
-    return index, tuple(stems), False
+class _CueRequirements(NamedTuple):
+    """What a line's word runs must hold for a cue of a category to match."""
+
+    index: dict[str, list[tuple[frozenset[str], str]]]  # a cue's first run -> (the runs it needs, its category)
+    stems: dict[str, tuple[str, ...]]  # category -> the stems of its one-run stemmed cues
+    anywhere: bool  # some cue starts with no word: any line may hold one
+
+
+def _cue_requirements(cue_words: dict[str, tuple[str, ...]]) -> _CueRequirements:
+    """Every run of a cue but a stemmed last one (``ən çox oxunan*`` needs ``ən`` and ``çox``),
+    indexed by the cue's first run; the stems of one-run stemmed cues (``reklam*``) separately."""
+    index: dict[str, list[tuple[frozenset[str], str]]] = {}
+    stems: dict[str, list[str]] = {}
+    for category, cues in cue_words.items():
+        for cue in cues:
+            text = _normalise_for_cues(cue.rstrip("*"))
+            runs = _WORD_RUN.findall(text)
+            if not runs or not text.startswith(runs[0]):
+                return _CueRequirements({}, {}, True)
+            if cue.endswith("*") and text.endswith(runs[-1]):
+                if len(runs) == 1:
+                    stems.setdefault(category, []).append(runs[0])
+                    continue
+                runs = runs[:-1]  # the stemmed run may go on: it need not stand alone
+            index.setdefault(runs[0], []).append((frozenset(runs), category))
+    return _CueRequirements(index, {category: tuple(found) for category, found in stems.items()}, False)
 
 
 # A cue pattern matches only where a word run starts with its first run (its look-behind rules
 # out a start inside a word) and the line holds its other runs, so a line without them (most
-# lines) skips every pattern.
-_CUE_INDEX, _CUE_STEMS, _CUE_ANYWHERE = _cue_requirements(cue for cues in CUE_WORDS.values() for cue in cues)
-_CUE_FIRST_RUNS = frozenset(_CUE_INDEX)  # a set, so that intersecting a line's runs with it walks the runs
+# lines) skips every pattern, and a line with them runs only the patterns of their categories.
+_CUES = _cue_requirements(CUE_WORDS)
+_CUE_FIRST_RUNS = frozenset(_CUES.index)  # a set, so that intersecting a line's runs with it walks the runs
+_CUE_STEMS = tuple(stem for stems in _CUES.stems.values() for stem in stems)
 
 
-def _may_hold_cue(cue_text: str) -> bool:
-    if _CUE_ANYWHERE:
-        return True
+def _cue_categories(cue_text: str) -> set[str]:
+    """The categories whose cues the (normalised) text may hold; the others cannot match.
+
+    >>> sorted(_cue_categories("read also: the council's reklamlar"))
+    ['advertising', 'sidebar']
+    """
+    if _CUES.anywhere:
+        return set(CUE_WORDS)
     runs = set(_WORD_RUN.findall(cue_text))
-    return any(run.startswith(_CUE_STEMS) for run in runs) or any(
-        needed <= runs for run in runs & _CUE_FIRST_RUNS for needed in _CUE_INDEX[run]
-    )
+    found = {category for run in runs & _CUE_FIRST_RUNS for needed, category in _CUES.index[run] if needed <= runs}
+    stemmed = [run for run in runs if run.startswith(_CUE_STEMS)]
+    if stemmed:
+        found.update(category for category, stems in _CUES.stems.items() if any(run.startswith(stems) for run in stemmed))
+    return found
 
 
 @dataclass(slots=True)
@@ -573,20 +705,31 @@ def _extracted_text_rules(lines: list[str], min_repeat: int) -> list[str | None]
 def line_features(lines: list[str]) -> list[LineFeatures | None]:
     """Describe every line; ``None`` for blank lines. Document-level context (repetition, the
     site's own domain) is folded in so that each feature vector stands on its own."""
+    return line_features_and_counts(lines)[0]
+
+
+def line_features_and_counts(lines: list[str]) -> tuple[list[LineFeatures | None], CharCounts]:
+    """:func:`line_features`, and the character counts of the stripped lines they were made
+    from (the line model needs more of them than the features hold)."""
     stripped = [line.strip() for line in lines]
     keys = [_line_key(line) for line in stripped]
     counts: dict[str, int] = {}
     for key in keys:
         if key:
             counts[key] = counts.get(key, 0) + 1
+    chars = CharCounts.of(stripped)
     domains = [_domains(line) for line in stripped]
-    site_domains = _site_domains(stripped, domains)
-    return [
-        _features(index, line, keys[index], counts.get(keys[index], 0), domains[index], site_domains)
+    site_domains = _site_domains(chars.words, domains)
+    cue_texts = _cue_texts(stripped, chars.words)
+    features = [
+        _features(index, line, keys[index], counts.get(keys[index], 0), domains[index], site_domains,
+                  cue_texts[index], words, sentences, junk, digits)
         if line
         else None
-        for index, line in enumerate(stripped)
+        for index, (line, words, sentences, junk, digits) in enumerate(
+            zip(stripped, chars.words, chars.sentences, chars.junk, chars.digits))
     ]
+    return features, chars
 
 
 def _line_key(line: str) -> str:
@@ -599,25 +742,36 @@ def _domains(line: str) -> set[str]:
     return {match.casefold() for match in _DOMAIN.findall(line)}
 
 
-def _site_domains(lines: list[str], domains: list[set[str]]) -> set[str]:
+def _site_domains(words: list[int], domains: list[set[str]]) -> set[str]:
     """Domains that stand (almost) alone on a line, like a logo or a footer's site name: the
     site's own name, so that every line promoting it is chrome."""
     own: set[str] = set()
-    for line, found in zip(lines, domains):
-        if found and len(_WORD.findall(line)) <= 6:
+    for count, found in zip(words, domains):
+        if found and count <= 6:
             own |= found
     return own
 
 
+def _cue_texts(lines: list[str], words: list[int]) -> list[str]:
+    """Each line normalised for cue matching, or "" where cues do not count (too many words, or
+    too long for pattern rules). Normalised as one page: every step works on single characters
+    or pairs of letters, so no line changes its neighbour."""
+    eligible = [line if count <= NOTICE_WORDS and len(line) <= PATTERN_CHARS else ""
+                for line, count in zip(lines, words)]
+    normalised = _normalise_for_cues("\n".join(eligible)).split("\n")
+    if len(normalised) != len(eligible):  # a line held a line break of its own
+        normalised = [_normalise_for_cues(line) for line in eligible]
+    return normalised
+
+
 def _features(
-    index: int, line: str, key: str, repeats: int, domains: set[str], site_domains: set[str]
+    index: int, line: str, key: str, repeats: int, domains: set[str], site_domains: set[str], cue_text: str,
+    words: int, sentences: int, junk: int, digits: int,
 ) -> LineFeatures:
-    words = len(_WORD.findall(line))
     small = len(line) <= PATTERN_CHARS
-    cue_text = _normalise_for_cues(line) if words <= NOTICE_WORDS and small else ""
     # Cheap tests first: every date, phone and counter pattern needs a digit, an e-mail an "@"
     # (or Cloudflare's "[email"); without one the slower search cannot match.
-    has_digit = _DIGIT.search(line) is not None
+    has_digit = digits > 0
     may_be_email = "@" in line or "[email" in line
     return LineFeatures(
         index=index,
@@ -626,12 +780,12 @@ def _features(
         words=words,
         chars=len(line),
         sentence_like=bool(_SENTENCE_END.search(line[-8:])),
-        sentences=len(_SENTENCE_MARK.findall(line)),
-        junk_chars=sum(map(line.count, _JUNK_CHARS)),
-        digits=len(_DIGIT.findall(line)) if has_digit else 0,
+        sentences=sentences,
+        junk_chars=junk,
+        digits=digits,
         cue_share=_cue_share(cue_text, words),
         repeats=repeats,
-        has_url=small and bool(_URL.search(line)),
+        has_url=small and ("://" in line or "www." in line) and bool(_URL.search(line)),
         has_email=small and may_be_email and bool(_EMAIL.search(line)),
         has_phone=small and has_digit and bool(_PHONE.search(line)),
         has_digit=has_digit,
@@ -645,16 +799,21 @@ def _features(
 
 def _has_markup(line: str, small: bool) -> bool:
     """Two tags on a short line, or a tag opening a long one (a script or a template dump)."""
+    if "<" not in line and "{" not in line:  # every tag and style rule has one
+        return False
     if small:
         return len(_MARKUP.findall(line)) >= 2
     return _MARKUP.search(line[:PATTERN_CHARS]) is not None
 
 
 def _cue_share(cue_text: str, words: int) -> dict[str, float]:
-    if not cue_text or not _may_hold_cue(cue_text):
+    categories = _cue_categories(cue_text) if cue_text else ()
+    if not categories:
         return {}
     shares = {}
     for category, pattern in _CUE_PATTERNS.items():
+        if category not in categories:
+            continue
         matched = sum(len(_WORD.findall(m.group())) or 1 for m in pattern.finditer(cue_text))
         if matched:
             shares[category] = min(1.0, matched / max(words, 1))

@@ -23,6 +23,7 @@ import numpy as np
 import regex
 import xxhash
 
+from .boilerplate import letters_only
 from .hashcount import HashCounter
 
 MAX_LINE_CHARS = 600  # longer lines are paragraphs: counting them costs memory and finds little
@@ -36,13 +37,27 @@ def line_hash(line: str) -> int | None:
     (a view counter or a date does not make a chrome line unique). None for lines without letters."""
     if len(line) > MAX_LINE_CHARS:
         return None
-    letters = _NOT_LETTER.sub("", line).casefold()
+    return _letters_hash(_NOT_LETTER.sub("", line).casefold())
+
+
+def line_hashes(lines: list[str]) -> list[int | None]:
+    """``[line_hash(line) for line in lines]``, the letters picked from the whole page at once.
+
+    >>> lines = ["Share  THIS", "", "12:30", "x" * 601, "Ünïcode"]
+    >>> line_hashes(lines) == [line_hash(line) for line in lines]
+    True
+    """
+    return [None if len(line) > MAX_LINE_CHARS else _letters_hash(letters.casefold())
+            for line, letters in zip(lines, letters_only(lines))]
+
+
+def _letters_hash(letters: str) -> int | None:
     return xxhash.xxh3_64_intdigest(letters.encode("utf-8")) if letters else None
 
 
 def distinct_line_hashes(text: str) -> set[int]:
     """The :func:`line_hash` of each line of ``text``, each once (a document counts a line once)."""
-    return {line_hash(line) for line in text.split("\n")} - {None}  # type: ignore[return-value]
+    return set(line_hashes(text.split("\n"))) - {None}  # type: ignore[return-value]
 
 
 def batch_line_hashes(texts: list[str]) -> np.ndarray:
@@ -87,7 +102,7 @@ class LineFrequencies:
         >>> freq.counts(["share this", "12:30", "unseen"]).tolist()
         [1, 0, 0]
         """
-        hashes = [line_hash(line) for line in lines]
+        hashes = line_hashes(lines)
         found = self._counter.counts(np.array([0 if h is None else h for h in hashes], dtype=np.uint64))
         return np.where([h is not None for h in hashes], found, 0).astype(np.uint32)
 

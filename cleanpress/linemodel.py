@@ -75,11 +75,12 @@ def line_table(
     ``line_frequency`` tells in how many documents of the corpus a line occurs
     (:class:`cleanpress.linefreq.LineFrequencies`); without it every line counts as unique.
     """
-    features = bp.line_features(lines)
+    features, chars = bp.line_features_and_counts(lines)
     page = bp.decide_page(features, min_repeat=min_repeat)
     rules, decisions, body = page.rules, page.decisions, page.body
     indices = [i for i, f in enumerate(features) if f is not None]
-    rows = [_line_vector(features[i], rules[i], decisions[i], i, body) for i in indices]  # type: ignore[arg-type]
+    rows = [_line_vector(features[i], rules[i], decisions[i], i, body, chars.letters[i], chars.capitals[i])  # type: ignore[arg-type]
+            for i in indices]
     matrix = np.array(rows, dtype=np.float32) if rows else np.zeros((0, len(feature_names())), np.float32)
     if rows:
         matrix = np.hstack([matrix, _context_columns(matrix), _page_columns(features, indices),
@@ -116,12 +117,13 @@ _CONTEXT_COLUMNS = ("log_words", "paragraph", "sentence_like", "rules_keep")
 
 
 def _line_vector(
-    f: bp.LineFeatures, rule: str | None, decision: str | None, index: int, body: tuple[int, int] | None
+    f: bp.LineFeatures, rule: str | None, decision: str | None, index: int, body: tuple[int, int] | None,
+    letters: int, capitals: int,
 ) -> list[float]:
+    """The line's own columns of the matrix; ``letters`` and ``capitals`` count its letters and
+    its capital letters (not symbols like Ⓐ): :class:`~cleanpress.boilerplate.CharCounts`."""
     tokens = f.text.split()
     n_tokens = max(1, len(tokens))
-    letters = sum(map(str.isalpha, f.text))
-    capitals = sum(map(str.isalpha, filter(str.isupper, f.text)))  # capital letters, not symbols like Ⓐ
     vector = [
         math.log1p(f.words), math.log1p(f.chars), float(f.sentence_like), math.log1p(f.sentences),
         f.junk_chars / max(1, f.words), f.digits / max(1, f.chars), math.log1p(f.repeats),
@@ -133,10 +135,10 @@ def _line_vector(
         float(bool(_BULLET.match(f.text))),
         float(f.text.endswith(":")),
         capitals / max(1, letters),
-        float(bool(_TIME.search(f.text[:200]))),
+        float(f.has_digit and ":" in f.text[:200] and bool(_TIME.search(f.text[:200]))),  # a time needs both
     ]
-    vector += [f.cue_share.get(c, 0.0) for c in _CUE_CATEGORIES]
-    vector += [float(rule == r) for r in _RULE_NAMES]
+    vector += [f.cue_share.get(c, 0.0) for c in _CUE_CATEGORIES] if f.cue_share else _NO_CUES
+    vector += _rule_columns(rule)
     vector.append(float(decision is None))
     if body is None:
         vector += [0.0, 0.0, 0.0]
@@ -148,6 +150,15 @@ def _line_vector(
             min(index - end, DISTANCE_CAP) / DISTANCE_CAP if index > end else 0.0,
         ]
     return vector
+
+
+_NO_CUES = (0.0,) * len(_CUE_CATEGORIES)
+
+
+@lru_cache(maxsize=None)
+def _rule_columns(rule: str | None) -> tuple[float, ...]:
+    """The one-hot ``rule_*`` columns of a pattern rule, built once per rule."""
+    return tuple(float(rule == r) for r in _RULE_NAMES)
 
 
 def _short_tokens(tokens: list[str]) -> int:
@@ -167,8 +178,8 @@ _FIRST = itemgetter(0)
 def _context_columns(matrix: np.ndarray) -> np.ndarray:
     """Means of a few columns over windows of neighbouring lines, and the neighbours themselves."""
     at = _column_positions()
-    columns = [matrix[:, at[name]] for name in _CONTEXT_COLUMNS]
-    context = [_window_mean(col, w) for w in CONTEXT_WINDOWS for col in columns]
+    columns = matrix[:, [at[name] for name in _CONTEXT_COLUMNS]].T
+    context = [mean for w in CONTEXT_WINDOWS for mean in _window_means(columns, w)]
     words, sentence = matrix[:, at["log_words"]], matrix[:, at["sentence_like"]]
     context += [_roll(words, 1), _roll(words, -1), _roll(sentence, 1), _roll(sentence, -1)]
     return np.array(context, dtype=np.float32).T
@@ -189,8 +200,19 @@ def _roll(column: np.ndarray, shift: int) -> np.ndarray:
 
 
 def _window_mean(column: np.ndarray, width: int) -> np.ndarray:
-    padded = np.concatenate([np.repeat(column[:1], width), column, np.repeat(column[-1:], width)])  # np.pad "edge", faster
-    return np.convolve(padded, _window_kernel(width), mode="valid")
+    """The mean of each value and the ``width`` values either side, the column's ends repeated."""
+    return _window_means(column[None, :], width)[0]
+
+
+def _window_means(columns: np.ndarray, width: int) -> np.ndarray:
+    """:func:`_window_mean` of each row of ``columns``, with one convolution for all: the padded
+    rows are laid end to end, and the windows that straddle two rows are dropped."""
+    rows, n = columns.shape
+    padded = np.concatenate([np.repeat(columns[:, :1], width, axis=1), columns,
+                             np.repeat(columns[:, -1:], width, axis=1)], axis=1)  # np.pad "edge", faster
+    means = np.empty((rows, n + 2 * width))
+    means.ravel()[: means.size - 2 * width] = np.convolve(padded.ravel(), _window_kernel(width), mode="valid")
+    return means[:, :n]
 
 
 @lru_cache(maxsize=None)

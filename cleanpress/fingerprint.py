@@ -157,20 +157,49 @@ def minhash(items: list[bytes], num_perm: int, seed: int) -> MinHash:
 
 
 def hash_minhash(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray | None:
-    """The MinHash hash values of already hashed items (64-bit anchor hashes; their low 32 bits are
-    the items' hashes), with the permutations :func:`minhash` uses; None when there are none.
+    """The MinHash hash values of already hashed items (32-bit shingle hashes, or 64-bit anchor
+    hashes whose low 32 bits are the items' hashes), with the permutations :func:`minhash` uses;
+    None when there are none.
 
     >>> a = hash_minhash(np.array([1, 2, 3], dtype=np.uint64), 128, 1)
     >>> b = hash_minhash(np.array([1, 2, 4], dtype=np.uint64), 128, 1)
     >>> a.shape, 0.2 < float((a == b).mean()) < 0.8, hash_minhash(np.zeros(0, np.uint64), 128, 1)
     ((128,), True, None)
+    >>> signature = MinHash(num_perm=128, seed=1, hashfunc=int)
+    >>> signature.update_batch([1, 2, 3])
+    >>> np.array_equal(a, signature.hashvalues)
+    True
     """
     if not len(hashes):
         return None
     template = _template(num_perm, seed)
-    signature = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
-    signature.update_batch((hashes & np.uint64(0xFFFFFFFF)).tolist())
-    return signature.hashvalues
+    low_bits = hashes.astype(np.uint32)  # drops the high 32 bits, as datasketch's uint32 conversion does
+    if template.scheme != _AFFINE32:
+        signature = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
+        signature.update_batch(low_bits.tolist())
+        return signature.hashvalues
+    # datasketch's update_batch for its "affine32" scheme, without a list of Python ints and a
+    # MinHash object per call: each hash mixed once, then min over items of a * h + b (mod 2**32)
+    a, b = template.permutations
+    permuted = np.multiply.outer(_fmix32(low_bits), a)
+    permuted += b
+    return permuted.min(axis=0)
+
+
+_AFFINE32 = "affine32"  # datasketch's default permutation scheme since 2.0
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def _fmix32(hashes: np.ndarray) -> np.ndarray:
+    """The MurmurHash3 finalizer on uint32 values, as datasketch mixes each hash before permuting
+    it (uint32 arithmetic wraps around, which is the intended mod 2**32)."""
+    shift1, multiplier1, shift2, multiplier2, shift3 = _FMIX32
+    mixed = hashes ^ (hashes >> shift1)
+    mixed *= multiplier1
+    mixed ^= mixed >> shift2
+    mixed *= multiplier2
+    mixed ^= mixed >> shift3
+    return mixed
 
 
 def main_script(text: str) -> str:
@@ -273,7 +302,7 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
     # the same text most of the time: tokenise it once on this hot path
     hashed = word_shingle_hashes(tokens if near_text is doc.text else words(near_text), config.ngram)
     # the same values minhash() gives for the shingles themselves, without hashing them twice
-    near = hash_minhash(hashed.astype(np.uint64), config.num_perm, config.seed)
+    near = hash_minhash(hashed, config.num_perm, config.seed)
     if near is None:
         near = minhash([], config.num_perm, config.seed).hashvalues
     # a translation's names and numbers show in its first pages; a book-length text costs no more.

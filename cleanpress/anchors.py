@@ -54,14 +54,29 @@ FEATURES = ALL_FEATURES - {"quotes"}
 # One token: a word, a numeric date, or a number (group separators, decimal part). Words come
 # first because most tokens are words; no date or number starts with a letter, so the order
 # changes no match.
-_TOKEN = regex.compile(
-    r"(?P<word>\p{L}[\p{L}\p{M}'’]*)"
-    r"|(?P<date>(?<!\d)\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d]))"
-    r"|(?P<number>\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?![\d])(?:[.,]\d+(?![\d]))?|\d+(?:[.,]\d+(?![\d]))?)"
-)
+_WORD_CHAR = r"[\p{L}\p{M}'’]"  # what a word goes on with after its first letter
+_DATE = r"(?<!\d)\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d])"
+_NUMBER = r"\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+(?![\d])(?:[.,]\d+(?![\d]))?|\d+(?:[.,]\d+(?![\d]))?"
+_TOKEN = regex.compile(rf"(?P<word>\p{{L}}{_WORD_CHAR}*)|(?P<date>{_DATE})|(?P<number>{_NUMBER})")
 # A token with the gap before it, so that one findall yields the whole sequence; every letter
 # or digit starts a token, everything else is gap.
-_GAPPED_TOKEN = regex.compile(r"\G([^\p{L}\d]*+)(?:" + _TOKEN.pattern + ")")  # \G, possessive: linear on text without tokens
+_GAP = r"[^\p{L}\d]*+"  # possessive: linear on text without tokens
+_GAPPED_TOKEN = regex.compile(rf"\G({_GAP})(?:{_TOKEN.pattern})")
+# The tokens anchor_sequence looks for (see _anchor_tokens), found by one search that jumps
+# from capital to digit: a word that starts with a capital or titlecase letter, with the gap
+# before it, a date, a number; split() returns the text between them too. Every letter
+# str.isupper() is true of is Lu or Lt (tests check each code point), so no capitalised word
+# is missed. A letter right after a letter (and the marks or apostrophes that may follow one)
+# is inside a word and starts none: no capital in iPhone or d’Arc starts a token. The gap is
+# read backwards from the word, so it may take the marks or apostrophes that end the word
+# before it, which tell neither a sentence start nor a quote.
+_CAPITAL = r"[\p{Lu}\p{Lt}]"
+_CANDIDATE = regex.compile(rf"(?<!\p{{L}}[\p{{M}}'’]*+)(?<=({_GAP}))({_CAPITAL}{_WORD_CHAR}*)|({_DATE})|({_NUMBER})")
+# The first and the last word of the text between two of those: the neighbours of a number.
+# The last is read backwards (REVERSE) with the gap after it, which cannot start with a mark or
+# apostrophe (the word would have taken it).
+_FIRST_WORD = regex.compile(rf"{_GAP}(\p{{L}}{_WORD_CHAR}*)")
+_LAST_WORD = regex.compile(rf"(\p{{L}}{_WORD_CHAR}*)(?:[^\p{{L}}\p{{M}}\d'’][^\p{{L}}\d]*)?", regex.REVERSE)
 _SENTENCE_BREAK = regex.compile(r"[.!?…:;—–]")  # between two words: the second starts a sentence
 _OPENING_QUOTE = regex.compile(r"[«„“\"‘‚‹]\s*$")
 _GROUPED = regex.compile(r"^\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+")
@@ -148,40 +163,75 @@ def tokens(text: str, *, names_only: bool = False) -> Iterator[Token]:
 def _token(gap: str, word: str, date: str, number: str, first: bool) -> Token:
     """The token of one match of ``_GAPPED_TOKEN``, told by the gap before it (and ``first``,
     the first token of the text) whether it starts a sentence or follows an opening quote."""
-    if first or "\n" in gap:
-        sentence_start, after_quote = True, bool(_OPENING_QUOTE.search(gap[gap.rfind("\n") + 1 :]))
-    elif gap == " ":  # the usual gap: neither a sentence break nor a quote
-        sentence_start = after_quote = False
-    else:
-        sentence_start, after_quote = bool(_SENTENCE_BREAK.search(gap)), bool(_OPENING_QUOTE.search(gap))
+    sentence_start, after_quote = _gap_flags(gap, first)
     if word:
         return Token("word", word, sentence_start, after_quote)
     return Token("date" if date else "number", date or number, sentence_start, after_quote)
 
 
+def _gap_flags(gap: str, first: bool) -> tuple[bool, bool]:
+    """Whether the token after ``gap`` starts a sentence, and whether it follows an opening quote."""
+    if first or "\n" in gap:
+        return True, bool(_OPENING_QUOTE.search(gap[gap.rfind("\n") + 1 :]))
+    if gap == " ":  # the usual gap: neither a sentence break nor a quote
+        return False, False
+    return bool(_SENTENCE_BREAK.search(gap)), bool(_OPENING_QUOTE.search(gap))
+
+
 @lru_cache(maxsize=65536)
 def _is_plain(word: str) -> bool:
     """A lower-case word that is neither a month nor a scale word: it can make no anchor; False
-    for a date or number (``word`` empty). Cached: asked of every word, and words repeat."""
+    for a date or number (``word`` empty). Cached: asked of most words, and words repeat."""
     return bool(word) and not word[0].isupper() and not _may_neighbour_a_number(word)
 
 
 def _anchor_tokens(text: str) -> list[Token]:
-    """``list(tokens(text, names_only=True))`` with every run of :data:`PLAIN_WORD` made one, and
-    none at the start: a plain word only keeps its neighbours apart, which one does as well as
-    many, and the start of the list as well as one."""
+    """The tokens :func:`anchor_sequence` reads, in order: the capitalised words, dates and
+    numbers, and the lower-case words next to a number (as :data:`PLAIN_WORD` unless they are
+    months or scale words).
+
+    Other lower-case words can make no anchor, and only numbers ask for their neighbours (the
+    scale word and remainder after one; a month asks whether one is next to it), so those are
+    left out: ``tokens(text)`` gives the same anchors, at several times the cost. Numbers and
+    the lower-case words kept here do not say whether they start a sentence (no anchor asks).
+
+    >>> [t.text or "-" for t in _anchor_tokens("Paid 6 million to Almaniya in june, in 2019 and 2 in 2020")]
+    ['Paid', '6', 'million', 'Almaniya', '-', '2019', '-', '2', '-', '2020']
+    """
+    parts = _CANDIDATE.split(text)  # for each match: the text before it, then its groups
     items: list[Token] = []
-    first = previous_plain = True  # no PLAIN_WORD before the first token
-    for gap, word, date, number in _GAPPED_TOKEN.findall(text):
-        if _is_plain(word):
-            if not previous_plain:
+    after_number = False  # the last token read is a number
+    for run, gap, word, date, number in zip(parts[0::5], parts[1::5], parts[2::5], parts[3::5], parts[4::5]):
+        if (after_number or number) and run != " ":  # " ", the usual run between two tokens, has no word
+            items.extend(_number_neighbours(run, after_number, bool(number)))
+        if word:
+            if _is_plain(word):  # a titlecase letter (ǅ) is no capital
                 items.append(PLAIN_WORD)
-            previous_plain = True
+            elif gap == " " and items:  # the usual gap: neither a sentence break nor a quote
+                items.append(Token("word", word, False, False))
+            else:  # the first token of the text when nothing but the gap stands before it
+                items.append(Token("word", word, *_gap_flags(gap, not items and run == gap)))
         else:
-            items.append(_token(gap, word, date, number, first))
-            previous_plain = False
-        first = False
+            items.append(Token("date" if date else "number", date or number, False, False))
+        after_number = bool(number)
+    if after_number:
+        items.extend(_number_neighbours(parts[-1], True, False))
     return items
+
+
+def _number_neighbours(run: str, after_number: bool, before_number: bool) -> list[Token]:
+    """The tokens of the text between two of ``_CANDIDATE``'s tokens that ``anchor_sequence``
+    reads: its first word if a number comes before the text, its last if one comes after."""
+    first = _FIRST_WORD.match(run) if after_number else None
+    last = _LAST_WORD.match(run) if before_number else None
+    if first and last and first.span(1) == last.span(1):
+        last = None  # one word between two numbers
+    return [_neighbour_word(match[1]) for match in (first, last) if match]
+
+
+def _neighbour_word(word: str) -> Token:
+    """The token of a lower-case word next to a number."""
+    return PLAIN_WORD if _is_plain(word) else Token("word", word, False, False)
 
 
 @lru_cache(maxsize=65536)
@@ -267,13 +317,6 @@ def _month(items: list[Token], i: int, month: str) -> list[str]:
     return anchors
 
 
-def _is_name(token: Token, quotes: bool) -> bool:
-    word = token.text
-    if not word[0].isupper():
-        return False
-    return not token.sentence_start or (len(word) > 1 and word.isupper()) or (quotes and token.after_quote)
-
-
 def _name(word: str, exonyms: bool) -> str | None:
     if exonyms:
         canonical = exonym(word)
@@ -296,6 +339,7 @@ def anchor_sequence(text: str, features: frozenset[str] = FEATURES) -> list[str]
     ['#11', '@m6', '@m6/11', 'tkv', '#2500000', '@de']
     """
     items = _anchor_tokens(text)
+    exonyms, numbers, dates, quotes = (name in features for name in ("exonyms", "numbers", "dates", "quotes"))
     anchors: list[str] = []
     i = 0
     while i < len(items):
@@ -303,9 +347,9 @@ def anchor_sequence(text: str, features: frozenset[str] = FEATURES) -> list[str]
         used = 1
         if token is PLAIN_WORD:
             pass
-        elif token.kind == "date" and "dates" in features:
+        elif token.kind == "date" and dates:
             anchors.extend(_date(token.text))
-        elif token.kind == "number" and "numbers" in features:
+        elif token.kind == "number" and numbers:
             found, used = _numbers(items, i)
             anchors.extend(found)
         elif token.kind in ("date", "number"):
@@ -313,19 +357,39 @@ def anchor_sequence(text: str, features: frozenset[str] = FEATURES) -> list[str]
             # "11.06.2019", so it is its digits like any number without the feature
             anchors.append(_digits_anchor(token.text))
         else:
-            canonical = exonym(token.text) if ("dates" in features) else None
-            if canonical is not None and is_month(canonical):
-                anchors.extend(_month(items, i, canonical))
-            elif _is_name(token, "quotes" in features):
-                name = _name(token.text, "exonyms" in features)
-                if name:
-                    anchors.append(name)
-            elif "exonyms" in features and token.text[0].isupper() and len(token.text) > 3:
-                canonical = exonym(token.text)  # a country at the start of a sentence is still one
-                if canonical is not None and not is_month(canonical):
-                    anchors.append(canonical)
+            month, as_name, at_sentence_start = _word_readings(token.text, exonyms, dates)
+            if month:
+                anchors.extend(_month(items, i, month))
+            else:
+                at_name = not token.sentence_start or (quotes and token.after_quote)
+                anchor = as_name if at_name else at_sentence_start
+                if anchor:
+                    anchors.append(anchor)
         i += used
     return anchors
+
+
+@lru_cache(maxsize=65536)
+def _word_readings(word: str, exonyms: bool, dates: bool) -> tuple[str | None, str | None, str | None]:
+    """What a word token makes: the month it names (with ``dates``), else its anchor where a name
+    stands and its anchor at the start of a sentence, where only acronyms and countries count
+    (sentence-initial words are capitalised in every language). Cached: names repeat.
+
+    >>> _word_readings("June", True, True), _word_readings("Tokayev", True, True), _word_readings("NATO", True, True)
+    (('@m6', None, None), (None, 'tkv', None), (None, 'nt', 'nt'))
+    >>> _word_readings("Almaniya", True, True), _word_readings("Almaniya", False, True), _word_readings("paid", True, True)
+    ((None, '@de', '@de'), (None, 'lmn', None), (None, None, None))
+    """
+    canonical = exonym(word)
+    if dates and canonical is not None and is_month(canonical):
+        return canonical, None, None
+    if not word[0].isupper():
+        return None, None, None
+    name = _name(word, exonyms)
+    if len(word) > 1 and word.isupper():  # an acronym is a name anywhere
+        return None, name, name
+    country = exonyms and len(word) > 3 and canonical is not None and not is_month(canonical)
+    return None, name, canonical if country else None
 
 
 def translation_anchors(text: str, features: frozenset[str] = FEATURES) -> set[str]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 from typing import Iterable
 
 import numpy as np
@@ -95,7 +94,16 @@ def exact_hash(text: str) -> bytes:
 
 
 def _hash_words(tokens: list[str]) -> bytes:
-    return xxhash.xxh3_128_digest(" ".join(tokens).encode("utf-8"))
+    return _hash_joined(_joined(tokens))
+
+
+def _joined(tokens: list[str]) -> bytes:
+    """The words with one space between them, as UTF-8: what the exact hash and the shingles read."""
+    return " ".join(tokens).encode("utf-8")
+
+
+def _hash_joined(data: bytes) -> bytes:
+    return xxhash.xxh3_128_digest(data)
 
 
 def shingles(tokens: list[str], n: int) -> list[bytes]:
@@ -126,13 +134,33 @@ def word_shingle_hashes(tokens: list[str], n: int) -> np.ndarray:
     >>> np.array_equal(word_shingle_hashes(tokens, 2), shingle_hashes(shingles(tokens, 2)))
     True
     """
-    data = " ".join(tokens).encode("utf-8")
-    # starts[k]: the byte where word k starts; starts[k + 1] - 1: where it ends (its space follows)
-    starts = list(accumulate(map((1).__add__, map(len, map(str.encode, tokens))), initial=0))
+    return _joined_shingle_hashes(_joined(tokens), tokens, n)
+
+
+def _joined_shingle_hashes(data: bytes, tokens: list[str], n: int) -> np.ndarray:
+    """:func:`word_shingle_hashes` of ``tokens``, given ``data``, their :func:`_joined` bytes."""
+    # The spaces tell where words start: no byte of a multibyte UTF-8 character is one, and
+    # words() splits at every space (a caller's token with a space in it takes the plain way).
+    spaces = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord(" "))
+    if len(spaces) != max(len(tokens) - 1, 0):
+        return shingle_hashes(shingles(tokens, n))
+    # starts[k]: the byte where word k starts; starts[k + 1] - 1: where it ends
+    starts = [0, *(spaces + 1).tolist(), len(data) + 1] if tokens else [0]
     count = max(len(tokens) - n + 1, 1) if tokens else 0  # fewer than n words make one shingle
     ends = starts[min(n, len(tokens)) :]  # one past the last word's space
-    hashes = [_xxh32(data[start : end - 1]) for start, end in zip(starts[:count], ends)]
-    return np.unique(np.array(hashes, dtype=np.uint32))
+    hashes = np.array([_xxh32(data[start : end - 1]) for start, end in zip(starts[:count], ends)], dtype=np.uint32)
+    return _sorted_unique(hashes)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` for a 1-d array, a few times faster on the few hundred values of a
+    document: sorted in place, then every value that equals the one before it dropped.
+
+    >>> _sorted_unique(np.array([3, 1, 3, 2], dtype=np.uint32)).tolist(), _sorted_unique(np.zeros(0, np.uint32)).dtype
+    ([1, 2, 3], dtype('uint32'))
+    """
+    values.sort()
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
 @lru_cache(maxsize=8)
@@ -157,49 +185,85 @@ def minhash(items: list[bytes], num_perm: int, seed: int) -> MinHash:
 
 
 def hash_minhash(hashes: np.ndarray, num_perm: int, seed: int) -> np.ndarray | None:
-    """The MinHash hash values of already hashed items (64-bit anchor hashes; their low 32 bits are
-    the items' hashes), with the permutations :func:`minhash` uses; None when there are none.
+    """The MinHash hash values of already hashed items (32-bit shingle hashes, or 64-bit anchor
+    hashes whose low 32 bits are the items' hashes), with the permutations :func:`minhash` uses;
+    None when there are none.
 
     >>> a = hash_minhash(np.array([1, 2, 3], dtype=np.uint64), 128, 1)
     >>> b = hash_minhash(np.array([1, 2, 4], dtype=np.uint64), 128, 1)
     >>> a.shape, 0.2 < float((a == b).mean()) < 0.8, hash_minhash(np.zeros(0, np.uint64), 128, 1)
     ((128,), True, None)
+    >>> signature = MinHash(num_perm=128, seed=1, hashfunc=int)
+    >>> signature.update_batch([1, 2, 3])
+    >>> np.array_equal(a, signature.hashvalues)
+    True
     """
     if not len(hashes):
         return None
     template = _template(num_perm, seed)
-    signature = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
-    signature.update_batch((hashes & np.uint64(0xFFFFFFFF)).tolist())
-    return signature.hashvalues
+    low_bits = hashes.astype(np.uint32)  # drops the high 32 bits, as datasketch's uint32 conversion does
+    if template.scheme != _AFFINE32:
+        signature = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, permutations=template.permutations, scheme=template.scheme)
+        signature.update_batch(low_bits.tolist())
+        return signature.hashvalues
+    # datasketch's update_batch for its "affine32" scheme, without a list of Python ints and a
+    # MinHash object per call: each hash mixed once, then min over items of a * h + b (mod 2**32)
+    a, b = template.permutations
+    permuted = np.multiply.outer(_fmix32(low_bits), a)
+    permuted += b
+    return permuted.min(axis=0)
+
+
+_AFFINE32 = "affine32"  # datasketch's default permutation scheme since 2.0
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def _fmix32(hashes: np.ndarray) -> np.ndarray:
+    """The MurmurHash3 finalizer on uint32 values, as datasketch mixes each hash before permuting
+    it (uint32 arithmetic wraps around, which is the intended mod 2**32)."""
+    shift1, multiplier1, shift2, multiplier2, shift3 = _FMIX32
+    mixed = hashes ^ (hashes >> shift1)
+    mixed *= multiplier1
+    mixed ^= mixed >> shift2
+    mixed *= multiplier2
+    mixed ^= mixed >> shift3
+    return mixed
 
 
 def main_script(text: str) -> str:
     """The script most letters of the text are written in.
 
-    >>> main_script("Қозоғистон ва Россия"), main_script("Tokajev je stigao")
-    ('Cyrillic', 'Latin')
+    >>> main_script("Қозоғистон ва Россия"), main_script("Tokajev je stigao"), main_script("12 + 🙂")
+    ('Cyrillic', 'Latin', 'None')
     """
-    counts = [0] * len(_SCRIPT_NAMES)
-    for code_point, count in zip(*_code_point_counts(text[:_SCRIPT_SAMPLE])):
-        group = _script_group(chr(code_point))
-        if group is not None:
-            counts[group] += count
-    return _SCRIPT_NAMES[counts.index(max(counts))] if any(counts) else "None"
+    # lone surrogates are counted as they are
+    code_points = np.frombuffer(text[:_SCRIPT_SAMPLE].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    groups = _script_groups(code_points)
+    counts = np.bincount(groups[groups != _NO_LETTER], minlength=len(_SCRIPT_NAMES))
+    return _SCRIPT_NAMES[int(counts.argmax())] if counts.any() else "None"  # argmax: the first of equal counts
 
 
-def _code_point_counts(text: str) -> tuple[list[int], list[int]]:
-    """The distinct code points of ``text`` and how often each occurs: numpy counts a sample a few
-    times faster than ``collections.Counter`` (lone surrogates are counted as they are)."""
-    code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    distinct, counts = np.unique(code_points, return_counts=True)
-    return distinct.tolist(), counts.tolist()
+_NO_LETTER, _NOT_YET_KNOWN = -1, -2
+# The script group of every code point met so far (index in _SCRIPT_NAMES, or _NO_LETTER): one
+# numpy lookup per character instead of a regex match per distinct character of each document.
+_GROUP_OF_CODE_POINT = np.full(0x110000, _NOT_YET_KNOWN, dtype=np.int8)
 
 
-@lru_cache(maxsize=65536)
-def _script_group(char: str) -> int | None:
-    """The index in ``_SCRIPT_NAMES`` of one character's script; None when it is no letter."""
+def _script_groups(code_points: np.ndarray) -> np.ndarray:
+    """The script group of each code point, the ones not met before looked up first."""
+    groups = _GROUP_OF_CODE_POINT[code_points]
+    unknown = groups == _NOT_YET_KNOWN
+    if unknown.any():
+        for code_point in np.unique(code_points[unknown]).tolist():
+            _GROUP_OF_CODE_POINT[code_point] = _script_group(chr(code_point))
+        groups = _GROUP_OF_CODE_POINT[code_points]
+    return groups
+
+
+def _script_group(char: str) -> int:
+    """The index in ``_SCRIPT_NAMES`` of one character's script; ``_NO_LETTER`` when it is no letter."""
     match = _LETTER_SCRIPT.match(char)
-    return match.lastindex - 1 if match else None
+    return match.lastindex - 1 if match else _NO_LETTER
 
 
 def anchor_hash(anchor: str) -> int:
@@ -269,11 +333,15 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
     True
     """
     tokens = words(doc.text)
+    joined = _joined(tokens)
     near_text = near_duplicate_text(doc)
-    # the same text most of the time: tokenise it once on this hot path
-    hashed = word_shingle_hashes(tokens if near_text is doc.text else words(near_text), config.ngram)
+    # the same text most of the time: tokenise and join it once on this hot path
+    if near_text is doc.text:
+        hashed = _joined_shingle_hashes(joined, tokens, config.ngram)
+    else:
+        hashed = word_shingle_hashes(words(near_text), config.ngram)
     # the same values minhash() gives for the shingles themselves, without hashing them twice
-    near = hash_minhash(hashed.astype(np.uint64), config.num_perm, config.seed)
+    near = hash_minhash(hashed, config.num_perm, config.seed)
     if near is None:
         near = minhash([], config.num_perm, config.seed).hashvalues
     # a translation's names and numbers show in its first pages; a book-length text costs no more.
@@ -287,7 +355,7 @@ def fingerprint(doc: Document, config: CleanConfig, features: frozenset[str] = F
         length=len(doc.text),
         lang=doc.lang,
         script=main_script(doc.text),
-        exact=_hash_words(tokens),
+        exact=_hash_joined(joined),
         near=near,
         anchors=anchor_hashes(anchors),
         translatable=len(anchors) >= config.min_anchors,

@@ -28,6 +28,7 @@ import xxhash
 from datasketch import MinHash
 
 from .anchors import FEATURES, NOUN_CASE_LANGUAGES, all_word_anchors, is_caseless, translation_anchors
+from .arrays import sorted_unique
 from .boilerplate import MODEL_RULE, SPAN_RULE
 from .config import CleanConfig
 from .document import Document
@@ -149,18 +150,7 @@ def _joined_shingle_hashes(data: bytes, tokens: list[str], n: int) -> np.ndarray
     count = max(len(tokens) - n + 1, 1) if tokens else 0  # fewer than n words make one shingle
     ends = starts[min(n, len(tokens)) :]  # one past the last word's space
     hashes = np.array([_xxh32(data[start : end - 1]) for start, end in zip(starts[:count], ends)], dtype=np.uint32)
-    return _sorted_unique(hashes)
-
-
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique(values)`` for a 1-d array, a few times faster on the few hundred values of a
-    document: sorted in place, then every value that equals the one before it dropped.
-
-    >>> _sorted_unique(np.array([3, 1, 3, 2], dtype=np.uint32)).tolist(), _sorted_unique(np.zeros(0, np.uint32)).dtype
-    ([1, 2, 3], dtype('uint32'))
-    """
-    values.sort()
-    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+    return sorted_unique(hashes)
 
 
 @lru_cache(maxsize=8)

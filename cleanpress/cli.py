@@ -92,6 +92,7 @@ def clean(
     html_report: bool = typer.Option(False, "--report", help="Also write OUTPUT/report.html (see cleanpress report)."),
     engine: str = typer.Option("local", "--engine", help="local (this machine's processes) or dask (a Dask cluster; pip install 'cleanpress[dask]'): the same output."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (tcp://host:8786); none: a local cluster of --workers processes."),
+    read_on: str = typer.Option("workers", "--read-on", help="With --engine dask: workers (they read the input files themselves, so they must see the paths) or client (this process reads and sends them)."),
 ) -> None:
     """Clean INPUTS and write the corpus and its manifests into the output folder (or the corpus to standard output).
 
@@ -111,11 +112,15 @@ def clean(
         _fail(f"--engine must be local or dask, got {engine!r}")
     if scheduler is not None and engine != "dask":
         _fail("--scheduler needs --engine dask")
+    if read_on not in ("workers", "client"):
+        _fail(f"--read-on must be workers or client, got {read_on!r}")
+    if read_on != "workers" and engine != "dask":
+        _fail("--read-on needs --engine dask")
     try:
         warn = _SkipWarnings()
         with _progress(quiet) as advance:
             result = run(inputs, output, config, force=force, progress=advance, on_skip=warn, index=index, manifest_dir=manifest_dir,
-                         engine=engine, scheduler=scheduler)
+                         engine=engine, scheduler=scheduler, read_on=read_on)
     except ImportError as error:  # the dask extra is missing
         _fail(str(error))
     except (InputError, OutputExistsError, OutputChoiceError, PersistentIndexError) as error:

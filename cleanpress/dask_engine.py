@@ -2,9 +2,17 @@
 
 Where the work happens:
 
-* **client**: reads the input (as the local engine does, so document numbering, skipped records
-  and the line-frequency first pass are the same) and cuts it into partitions of ``batch_size``
-  documents;
+* **workers read** (:func:`process_inputs`, the default): the client plans splits of the input
+  from file names, sizes and a few seeks (:mod:`cleanpress.splits`: groups of small files,
+  byte ranges of large JSON Lines files, other files whole) and never reads a record. Workers
+  count each range's line breaks (so line numbers are the file's), read and parse their splits
+  and send back each document's id and origin only; the client makes the ids unique in reading
+  order (:class:`~cleanpress.readers.IdRegistry`, as the local reader does) and numbers the
+  documents, and workers apply that to their splits, cut in partitions of ``batch_size``
+  items. The line-frequency first pass hashes lines on the workers; the client counts the
+  hashes, batch by batch as the local engine does, and broadcasts the table once. Standard
+  input is read by the client. With ``read_on="client"`` (:func:`process`), the client reads
+  and sends the partitions itself, for clusters whose workers cannot see the input files;
 * **workers**: extract, repair, strip, identify the language and fingerprint each partition
   (:func:`cleanpress.pipeline.process_batch`, unchanged). The processed partition stays on the
   worker that made it (Dask spills it to disk under memory pressure); only its fingerprints go on;
@@ -23,9 +31,10 @@ The result is byte-identical to the local engine's on the same input and setting
 """
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from .config import CleanConfig
 from .bands import band_keys
@@ -33,10 +42,12 @@ from .dedup import DuplicateIndex, near_band_parameters
 from .document import Document, Skipped
 from .executor import batched
 from .fingerprint import Fingerprint
-from .linefreq import LineFrequencies, use_corpus_frequencies
+from .linefreq import LineFrequencies, batch_line_hashes, use_corpus_frequencies
 from .persistent import PersistentIndex
-from .readers import Item
+from .readers import IdRegistry, Item
+from .splits import DEFAULT_SPLIT_BYTES, Split, count_line_breaks, numbered, plan_splits, read_split
 
+T = TypeVar("T")
 INSTALL_HINT = "the Dask engine needs dask and distributed: pip install 'cleanpress[dask]'"
 
 
@@ -68,6 +79,40 @@ def dask_client(scheduler: str | None = None, workers: int = 1) -> Iterator[Any]
 
 
 # ------------------------------------------------------------------------------ on the workers
+
+
+def document_origins(items: list[Item]) -> list[tuple[str, str, int | None] | None]:
+    """Each item's ``(id, source, line)`` if it is a document (None for a skipped record): what
+    the client needs to make ids unique, without the text."""
+    return [(item.id, item.source, item.source_line) if isinstance(item, Document) else None for item in items]
+
+
+def admitted_items(items: list[Item], start: int, stop: int, verdicts: dict[int, tuple[str, str | None]], first_order: int) -> list[Item]:
+    """Items ``start`` to ``stop`` of a split, as the client admitted them: ``verdicts`` maps an
+    item's position to its unique id and, for a repeat, the reason it is skipped; the documents
+    left are numbered from ``first_order`` in reading order."""
+    result: list[Item] = []
+    order = first_order
+    for position in range(start, stop):
+        item = items[position]
+        if isinstance(item, Document):
+            doc_id, repeated = verdicts.get(position, (item.id, None))
+            item.id = doc_id
+            if repeated is not None:
+                item = Skipped(source=item.source, line=item.source_line, id=doc_id, reason=repeated)
+            else:
+                item.order = order
+                order += 1
+        result.append(item)
+    return result
+
+
+def partition_line_hashes(items: list[Item]) -> tuple[Any, list[int]]:
+    """The distinct line hashes of a partition's plain-text documents, one document after the
+    other, and how many each document has: what the first pass counts."""
+    sizes: list[int] = []
+    hashes = batch_line_hashes([item.text for item in items if isinstance(item, Document) and item.format == "text"], sizes)
+    return hashes, sizes
 
 
 def process_partition(batch: list[Item], config: CleanConfig, frequencies: LineFrequencies | None) -> list[tuple[Item, Fingerprint | None]]:
@@ -111,20 +156,129 @@ def process(
 ) -> Iterator[Any]:
     """Every input item's :class:`~cleanpress.pipeline.Outcome`, in the local engine's order
     (skipped ones first, then kept and duplicate ones in input order), computed on ``client``'s
-    cluster. With ``persistent``, documents duplicating one an earlier run kept are dropped, and
-    this run's kept fingerprints are staged in it (the caller commits them once the output is
-    in place), as the local engine does."""
+    cluster from ``items`` the client read. With ``persistent``, documents duplicating one an
+    earlier run kept are dropped, and this run's kept fingerprints are staged in it (the caller
+    commits them once the output is in place), as the local engine does."""
+    from .pipeline import _numbered
+
+    _distributed()
+    batches = ((batch, len(batch)) for batch in batched(_numbered(items), config.batch_size))
+    yield from _outcomes(batches, config, client, progress=progress, line_frequencies=line_frequencies, persistent=persistent)
+
+
+def process_inputs(
+    inputs: Iterable[Any],
+    config: CleanConfig,
+    client: Any,
+    *,
+    progress: Any = None,
+    persistent: PersistentIndex | None = None,
+    split_bytes: int = DEFAULT_SPLIT_BYTES,
+) -> Iterator[Any]:
+    """:func:`process` with the input read on the workers: ``inputs`` are paths, as for
+    :func:`~cleanpress.readers.read_documents`, cut in splits (:mod:`cleanpress.splits`) that
+    the workers read. The line-frequency first pass, when the configuration asks for it, runs
+    on the workers too. The outcomes are the same as reading in the client."""
+    _distributed()
+    splits = plan_splits(inputs, split_bytes=split_bytes, files_per_split=config.batch_size)
+    breaks = [client.submit(count_line_breaks, split, pure=False) if split.lines is not None else 0 for split in splits]
+    splits = numbered(splits, [b if isinstance(b, int) else b.result() for b in breaks])
+    read = [_read(split, config, client) for split in splits]
+    admitted = _admitted_partitions(read, config, client)
+    del read  # each split's items now live in its partitions only
+    frequencies = _line_frequencies([future for future, _ in admitted], config, client) if config.line_frequency and config.strip_boilerplate else None
+    yield from _outcomes(_handed_over(admitted), config, client, progress=progress, line_frequencies=frequencies, persistent=persistent)
+
+
+def _handed_over(items: deque[T]) -> Iterator[T]:
+    """The items, each let go of once taken (a future the client no longer holds can be freed)."""
+    while items:
+        yield items.popleft()
+
+
+def _read(split: Split, config: CleanConfig, client: Any) -> Any:
+    """A future of the split's items: read by a worker, or by the client for standard input."""
+    if split.in_client:
+        return client.scatter(read_split(split, config))
+    return client.submit(read_split, split, config, pure=False)
+
+
+def _admitted_partitions(read: list[Any], config: CleanConfig, client: Any) -> deque[tuple[Any, int]]:
+    """Partitions of at most ``batch_size`` items, their ids unique and their documents numbered
+    in reading order, as the local reader would give them; the client sees ids and origins only."""
+    origins = [client.submit(document_origins, items, pure=False) for items in read]
+    registry = IdRegistry()
+    order = 0
+    partitions: deque[tuple[Any, int]] = deque()  # (future of the items, how many)
+    for items, origin in zip(read, origins):
+        found = origin.result()
+        origin.release()
+        verdicts: dict[int, tuple[str, str | None]] = {}
+        admitted: list[bool] = []
+        for position, key in enumerate(found):
+            if key is None:
+                admitted.append(False)
+                continue
+            doc_id, repeated = registry.admit(*key)
+            if doc_id != key[0] or repeated is not None:
+                verdicts[position] = (doc_id, repeated)
+            admitted.append(repeated is None)
+        for start in range(0, len(found), config.batch_size):
+            stop = min(start + config.batch_size, len(found))
+            chunk = {k: v for k, v in verdicts.items() if start <= k < stop}
+            partitions.append((client.submit(admitted_items, items, start, stop, chunk, order, pure=False), stop - start))
+            order += sum(admitted[start:stop])
+    return partitions
+
+
+def _line_frequencies(partitions: list[Any], config: CleanConfig, client: Any) -> LineFrequencies:
+    """The first pass: lines hashed on the workers, counted in the client in the batches of
+    ``batch_size`` texts the local engine counts (:func:`cleanpress.pipeline.count_lines`), so
+    that even a table past its capacity forgets the same lines."""
+    import numpy as np
+
+    frequencies = LineFrequencies()
+    held_hashes, held_sizes = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    for future in [client.submit(partition_line_hashes, partition, pure=False) for partition in partitions]:
+        hashes, sizes = future.result()
+        future.release()
+        held_hashes = np.concatenate([held_hashes, hashes])
+        held_sizes = np.concatenate([held_sizes, np.asarray(sizes, dtype=np.int64)])
+        while len(held_sizes) >= config.batch_size:
+            held_hashes, held_sizes = _count_batch(frequencies, held_hashes, held_sizes, config.batch_size)
+    if len(held_sizes):
+        _count_batch(frequencies, held_hashes, held_sizes, len(held_sizes))
+    return frequencies
+
+
+def _count_batch(frequencies: LineFrequencies, hashes: Any, sizes: Any, documents: int) -> tuple[Any, Any]:
+    """Count the first ``documents`` documents' hashes; what is left."""
+    used = int(sizes[:documents].sum())
+    frequencies.add_hashes(hashes[:used], documents)
+    return hashes[used:], sizes[documents:]
+
+
+def _outcomes(
+    batches: Iterable[tuple[Any, int]],
+    config: CleanConfig,
+    client: Any,
+    *,
+    progress: Any,
+    line_frequencies: LineFrequencies | None,
+    persistent: PersistentIndex | None,
+) -> Iterator[Any]:
+    """The outcomes of processing ``batches``: lists of numbered items, or futures of them, and
+    how many items each holds."""
     import dask
     import dask.bag as db
 
-    from .pipeline import Outcome, _numbered
+    from .pipeline import Outcome, set_aside_outcome
 
-    _distributed()
     frequencies = client.scatter(line_frequencies, broadcast=True) if line_frequencies is not None else None
     partitions, sizes = [], []
-    for batch in batched(_numbered(items), config.batch_size):
+    for batch, size in batches:
         partitions.append(client.submit(process_partition, batch, config, frequencies, pure=False))
-        sizes.append(len(batch))
+        sizes.append(size)
     summaries = [client.submit(partition_summary, partition, pure=False) for partition in partitions]
 
     index = DuplicateIndex(config, near_lsh=False, keep_signatures=persistent is not None)
@@ -150,12 +304,8 @@ def process(
         for item, fp in summary.result():
             if fp is not None:
                 index.add(fp)
-            elif isinstance(item, Skipped):
-                yield Outcome("skipped", skipped=item)
             else:
-                assert isinstance(item, Document)
-                reason = "empty after cleaning" if item.text.strip() or item.removed else "empty document"
-                yield Outcome("skipped", document=item, skipped=Skipped(item.source, reason, item.source_line, item.id, item.order))
+                yield set_aside_outcome(item)
         summary.release()
         if progress is not None:
             progress(size)

@@ -60,12 +60,16 @@ def distinct_line_hashes(text: str) -> set[int]:
     return set(line_hashes(text.split("\n"))) - {None}  # type: ignore[return-value]
 
 
-def batch_line_hashes(texts: list[str]) -> np.ndarray:
+def batch_line_hashes(texts: list[str], sizes: list[int] | None = None) -> np.ndarray:
     """The distinct line hashes of each text, one after the other: what
-    :meth:`LineFrequencies.add_hashes` counts. Runs in a worker process."""
+    :meth:`LineFrequencies.add_hashes` counts; ``sizes``, when given, gets how many each text
+    has. Runs in a worker process."""
     hashes = array("Q")
     for text in texts:
-        hashes.extend(distinct_line_hashes(text))
+        distinct = distinct_line_hashes(text)
+        hashes.extend(distinct)
+        if sizes is not None:
+            sizes.append(len(distinct))
     return np.frombuffer(hashes, dtype=np.uint64)
 
 

@@ -41,6 +41,7 @@ from .writers import open_output
 ProgressCallback = Callable[[int], None]
 EXECUTION_SETTINGS = ("workers", "batch_size")
 ENGINES = ("local", "dask")
+READ_ON = ("workers", "client")  # who reads the input for the Dask engine
 
 
 @dataclass(slots=True)
@@ -181,11 +182,7 @@ def _process(
         batches = batched(_numbered(items), config.batch_size)
         for batch in map_ordered(work, batches, config.workers, initializer=use_corpus_frequencies, initargs=(line_frequencies,)):
             for item in batch.set_aside:
-                if isinstance(item, Skipped):
-                    yield Outcome("skipped", skipped=item)
-                else:
-                    reason = "empty after cleaning" if item.text.strip() or item.removed else "empty document"
-                    yield Outcome("skipped", document=item, skipped=Skipped(item.source, reason, item.source_line, item.id, item.order))
+                yield set_aside_outcome(item)
             for fp in batch.fingerprints:
                 index.add(fp)
             spool.write(batch.spooled)  # one pickle record, as _read_spool reads them
@@ -199,6 +196,15 @@ def _process(
         for doc in _read_spool(spool):
             decision = decisions.get(doc.order)
             yield Outcome("duplicate", doc, decision) if decision else Outcome("kept", doc)
+
+
+def set_aside_outcome(item: Item) -> Outcome:
+    """The outcome of an item that came out of the stages without a fingerprint: a skipped
+    record, or a document that was or became empty."""
+    if isinstance(item, Skipped):
+        return Outcome("skipped", skipped=item)
+    reason = "empty after cleaning" if item.text.strip() or item.removed else "empty document"
+    return Outcome("skipped", document=item, skipped=Skipped(item.source, reason, item.source_line, item.id, item.order))
 
 
 def _numbered(items: Iterable[Item]) -> Iterator[Item]:
@@ -288,6 +294,8 @@ def run(
     engine: str = "local",
     scheduler: str | None = None,
     client: Any = None,
+    read_on: str = "workers",
+    split_bytes: int | None = None,
 ) -> RunResult:
     """Read ``inputs``, clean them and write the corpus and its manifests into ``output``.
 
@@ -299,19 +307,25 @@ def run(
     then go to ``manifest_dir``, or are not written. ``inputs`` may hold ``-`` (standard input).
     ``engine="dask"`` runs the stages and the band shuffle on a Dask cluster (:mod:`cleanpress.dask_engine`):
     the one at ``scheduler``, or a given ``client``'s, or a local one of ``config.workers``
-    processes; the output is the same as the local engine's.
+    processes; the output is the same as the local engine's. Its workers read the input
+    (``read_on="workers"``: they must see the input paths; a JSON Lines file larger than
+    ``split_bytes`` is read by several), or the client reads it and sends it (``"client"``).
     """
     config = config or CleanConfig()
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if read_on not in READ_ON:
+        raise ValueError(f"read_on must be one of {', '.join(READ_ON)}, got {read_on!r}")
     if engine == "dask" and client is None:
         from .dask_engine import dask_client
 
         with dask_client(scheduler, config.workers) as own:
-            return run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, index=index, manifest_dir=manifest_dir, engine=engine, client=own)
+            return run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, index=index, manifest_dir=manifest_dir,
+                       engine=engine, client=own, read_on=read_on, split_bytes=split_bytes)
     started = time.perf_counter()
+    engine_options = {"client": client, "read_on": read_on, "split_bytes": split_bytes} if engine == "dask" else {}
     with replayable_stdin(inputs) as inputs, _opened_index(index, config) as persistent:  # "-" is read twice
-        report = _run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, persistent=persistent, manifest_dir=manifest_dir, client=client if engine == "dask" else None)
+        report = _run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, persistent=persistent, manifest_dir=manifest_dir, **engine_options)
         if persistent is not None:
             # after the output is in place: a failed run adds nothing to the index
             report["index"] = {"location": str(index), "added": persistent.commit(), "documents": len(persistent)}
@@ -330,11 +344,20 @@ def _run(
     persistent: PersistentIndex | None,
     manifest_dir: str | os.PathLike[str] | None = None,
     client: Any = None,
+    read_on: str = "client",
+    split_bytes: int | None = None,
 ) -> dict[str, Any]:
-    frequencies = count_lines(read_documents(inputs, config), workers=config.workers, batch_size=config.batch_size) if config.line_frequency and config.strip_boilerplate else None
+    workers_read = client is not None and read_on == "workers"  # then the first pass is theirs too
+    counted = config.line_frequency and config.strip_boilerplate and not workers_read
+    frequencies = count_lines(read_documents(inputs, config), workers=config.workers, batch_size=config.batch_size) if counted else None
     with open_output(output, config, force=force, manifest_dir=manifest_dir) as folder:
         documents = read_documents(inputs, config)
-        if client is not None:
+        if workers_read:
+            from . import dask_engine
+
+            sizing = {"split_bytes": split_bytes} if split_bytes else {}
+            outcomes = dask_engine.process_inputs(inputs, config, client, progress=progress, persistent=persistent, **sizing)
+        elif client is not None:
             from . import dask_engine
 
             outcomes = dask_engine.process(documents, config, client, progress=progress, line_frequencies=frequencies, persistent=persistent)

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import IO, Any, NamedTuple, Union
 from urllib.parse import urlsplit
 
 import regex
@@ -133,6 +133,12 @@ def replayable_stdin(paths: Iterable[str | os.PathLike[str]], folder: str | None
         yield [p if isinstance(p, StdinCopy) or os.fspath(p) != STDIN else StdinCopy(name) for p in paths]
     finally:
         os.unlink(name)
+
+
+def is_compressed(path: Path) -> bool:
+    """Whether the file starts with gzip or zstd magic bytes (its name may not say so)."""
+    with open(path, "rb") as raw:
+        return raw.read(4).startswith((_GZIP_MAGIC, _ZSTD_MAGIC))
 
 
 def decompressed(raw: IO[bytes]) -> IO[bytes]:
@@ -271,11 +277,24 @@ def _readers() -> dict[str, Callable[[InputFile, CleanConfig], Iterator[Item]]]:
     return {"jsonl": _read_jsonl, "parquet": read_parquet, "warc": read_warc}
 
 
-def read_file(source: InputFile | Path, config: CleanConfig) -> Iterator[Item]:
-    """The documents of one input; a problem with it becomes a :class:`Skipped` record."""
+class LineRange(NamedTuple):
+    """Bytes ``start`` to ``end`` of a plain JSON Lines file, cut at line boundaries, whose first
+    line is line ``first_line`` of the file (:mod:`cleanpress.splits`)."""
+
+    start: int
+    end: int
+    first_line: int
+
+
+def read_file(source: InputFile | Path, config: CleanConfig, lines: LineRange | None = None) -> Iterator[Item]:
+    """The documents of one input (of ``lines`` of a plain JSON Lines file only, when given); a
+    problem with it becomes a :class:`Skipped` record."""
     if isinstance(source, Path):
         source = InputFile(str(source), source, file_kind(source) or "text")
     try:
+        if lines is not None:
+            yield from _read_jsonl(source, config, lines)
+            return
         streamed = _readers().get(source.kind)
         if streamed is not None:
             yield from streamed(source, config)
@@ -329,18 +348,41 @@ def decode_with_encoding(data: bytes) -> tuple[str, str] | None:
 
 
 def unique_ids(items: Iterable[Item]) -> Iterator[Item]:
-    """Keep ids unique. A file whose stem was already used (``a/x.txt``, ``b/x.txt``) takes its
-    path as id instead; a record whose id was already read becomes a :class:`Skipped` record
-    naming the first one, so the corpus keeps one document per id and the user learns why."""
-    first_seen: dict[str, str] = {}
+    """Keep ids unique (:class:`IdRegistry`): a document whose id was already read becomes a
+    :class:`Skipped` record naming the first one, so the corpus keeps one document per id and the
+    user learns why."""
+    registry = IdRegistry()
     for item in items:
         if isinstance(item, Document):
-            if item.source_line is None and item.id in first_seen:
-                item.id = str(Path(item.source).with_suffix(""))
-            first = first_seen.setdefault(item.id, item.where)
-            if first != item.where:
-                item = Skipped(source=item.source, line=item.source_line, id=item.id, reason=f"duplicate id (first read at {first})")
+            item.id, repeated = registry.admit(item.id, item.source, item.source_line)
+            if repeated is not None:
+                item = Skipped(source=item.source, line=item.source_line, id=item.id, reason=repeated)
         yield item
+
+
+class IdRegistry:
+    """The ids read so far, and where each was first read.
+
+    A file whose stem was already used (``a/x.txt``, ``b/x.txt``) takes its path as id instead;
+    a record whose id was already read is a repeat. Documents must be admitted in reading order.
+
+    >>> ids = IdRegistry()
+    >>> ids.admit("x", "a/x.txt", None), ids.admit("x", "b/x.txt", None)
+    (('x', None), ('b/x', None))
+    >>> ids.admit("7", "feed.jsonl", 1), ids.admit("7", "feed.jsonl", 9)
+    (('7', None), ('7', 'duplicate id (first read at feed.jsonl:1)'))
+    """
+
+    def __init__(self) -> None:
+        self._first_seen: dict[str, str] = {}
+
+    def admit(self, doc_id: str, source: str, source_line: int | None) -> tuple[str, str | None]:
+        """The id the document keeps, and why it is skipped (None: it is not)."""
+        if source_line is None and doc_id in self._first_seen:
+            doc_id = str(Path(source).with_suffix(""))
+        where = f"{source}:{source_line}" if source_line else source  # as Document.where
+        first = self._first_seen.setdefault(doc_id, where)
+        return doc_id, None if first == where else f"duplicate id (first read at {first})"
 
 
 def split_date_header(text: str) -> tuple[str | None, str]:
@@ -378,18 +420,41 @@ def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[bytes | None
         yield None, size
 
 
-def _read_jsonl(input_file: InputFile, config: CleanConfig) -> Iterator[Item]:
+def _read_jsonl(input_file: InputFile, config: CleanConfig, lines: LineRange | None = None) -> Iterator[Item]:
     source = input_file.name
-    line_number = 0
-    with input_file.open_raw() as raw, decompressed(raw) as stream:
+    first_line = lines.first_line if lines is not None else 1
+    line_number = first_line - 1
+    with input_file.open_raw() as raw, (decompressed(raw) if lines is None else _byte_range(raw, lines)) as stream:
         try:
-            for line_number, (raw, size) in enumerate(_bounded_lines(stream, config.max_document_bytes), start=1):
+            for line_number, (raw, size) in enumerate(_bounded_lines(stream, config.max_document_bytes), start=first_line):
                 if raw is None:
                     yield Skipped(source=source, line=line_number, reason=too_large(size, config))
                 elif raw.strip():
                     yield _parse_record(raw, input_file, line_number, config)
         except (EOFError, gzip.BadGzipFile, zlib.error, _zstd_error()) as error:
             yield Skipped(source=source, line=line_number + 1, reason=f"damaged compressed file: {error or type(error).__name__}")
+
+
+def _byte_range(raw: IO[bytes], lines: LineRange) -> IO[bytes]:
+    """The bytes of ``lines`` of a plain file, read from where they start to where they end."""
+    raw.seek(lines.start)
+    return io.BufferedReader(_ByteRange(raw, lines.end - lines.start))
+
+
+class _ByteRange(io.RawIOBase):
+    """The next ``size`` bytes of ``raw``, then the end of the stream (closing it leaves ``raw`` open)."""
+
+    def __init__(self, raw: IO[bytes], size: int) -> None:
+        self.raw, self.left = raw, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(min(len(buffer), self.left))
+        buffer[: len(data)] = data
+        self.left -= len(data)
+        return len(data)
 
 
 def _zstd_error() -> type[Exception]:

@@ -3,8 +3,10 @@ worker processes (shared by the module's tests), on the seeds and on a generated
 planted exact, near and translated duplicates."""
 from __future__ import annotations
 
+import gzip
 import json
 import random
+import shutil
 import sys
 from pathlib import Path
 
@@ -111,6 +113,56 @@ def test_incremental_runs_with_an_index_identical(cluster, planted, tmp_path):
 
     with open_index(tmp_path / "local.sqlite", config) as a, open_index(tmp_path / "dask.sqlite", config) as b:
         assert sorted(fp.id for fp in a.fingerprints()) == sorted(fp.id for fp in b.fingerprints())
+
+
+@pytest.fixture(scope="module")
+def mixed_inputs(tmp_path_factory, planted) -> Path:
+    """A folder of every kind a split can be: two JSON Lines files larger than a split (one
+    without a final line break, a record that repeats an id of the other, a broken line), a
+    gzip file read whole, and the seeds' text files, one of them under the same stem twice."""
+    folder = tmp_path_factory.mktemp("mixed")
+    lines = planted.read_text(encoding="utf-8").splitlines()
+    (folder / "a.jsonl").write_text("\n".join(lines[:250]) + "\n", encoding="utf-8")
+    repeated = json.dumps({"id": json.loads(lines[3])["id"], "text": "A record whose id the first file used."})
+    (folder / "b.jsonl").write_text("\n".join([*lines[250:300], repeated, *lines[300:]]), encoding="utf-8")
+    with gzip.open(folder / "c.jsonl.gz", "wt", encoding="utf-8") as packed:
+        packed.write("\n".join(lines[:40]) + "\n")
+    for name in ("seeds", "more"):
+        shutil.copytree(SEEDS, folder / name, ignore=shutil.ignore_patterns("*.md") if name == "more" else None)
+    return folder
+
+
+@pytest.mark.parametrize("split_bytes", [20_000, None])
+def test_workers_read_splits_as_the_local_reader(cluster, mixed_inputs, tmp_path, split_bytes):
+    """Workers read byte ranges of the JSON Lines files (20 KB: dozens of splits, each starting
+    mid-file) and the other files whole: line numbers, skipped lines, ids made unique across
+    files and splits, the first pass's line counts and every decision are the local engine's."""
+    config = CleanConfig(batch_size=37)
+    local = run([mixed_inputs], tmp_path / "local", config)
+    run([mixed_inputs], tmp_path / "dask", config, engine="dask", client=cluster, split_bytes=split_bytes)
+    files = assert_identical(tmp_path / "local", tmp_path / "dask")
+    skipped = [json.loads(line) for line in files["skipped.jsonl"].splitlines()]
+    reasons = " ".join(record["reason"] for record in skipped)
+    assert "duplicate id" in reasons and "not valid JSON" in reasons
+    assert any(record["source"].endswith("b.jsonl") and record["line"] == 51 for record in skipped)  # the repeated id, mid-file
+    assert local.report["documents"]["read"] > 450
+
+
+def test_client_reads_when_asked(cluster, mixed_inputs, tmp_path):
+    config = CleanConfig(batch_size=64)
+    run([mixed_inputs], tmp_path / "local", config)
+    run([mixed_inputs], tmp_path / "dask", config, engine="dask", client=cluster, read_on="client")
+    assert_identical(tmp_path / "local", tmp_path / "dask")
+
+
+def test_cli_read_on(cluster, planted, tmp_path):
+    address = cluster.scheduler.address
+    for read_on in ("workers", "client"):
+        result = run_cli("clean", planted, "-o", tmp_path / read_on, "-q", "--engine", "dask", "--scheduler", address, "--read-on", read_on)
+        assert result.exit_code == 0, result.output
+    assert_identical(tmp_path / "workers", tmp_path / "client")
+    result = run_cli("clean", planted, "-o", tmp_path / "bad", "--read-on", "client")
+    assert result.exit_code == 2 and "--engine dask" in result.output
 
 
 def test_cli_rejects_bad_combinations(tmp_path):

@@ -19,9 +19,13 @@ Where the work happens:
 * **workers, shuffled**: every document's near-duplicate band keys (:func:`cleanpress.bands.band_keys`,
   the same bands as the local LSH) are shuffled so that each band key is grouped on one worker;
   a group of several documents gives candidate pairs, made unique across bands;
+* **workers, near verification**: the shingle sets never leave the partitions; the candidate
+  pairs are grouped by the partition of their first document, and one task per group scores
+  its pairs exactly, from the shingle sets picked for it from the partitions that hold them
+  (:func:`score_pairs`); so are the dropped documents' direct matches to their keepers;
 * **client, deterministic reduce**: the :class:`~cleanpress.dedup.DuplicateIndex` holds the
-  fingerprints (no text) and, with a persistent index (``--index``), the earlier runs' ones,
-  whose band keys join the shuffle as one more partition; verifies the near candidates, finds translated candidates (they need
+  fingerprints (no text, no shingles) and, with a persistent index (``--index``), the earlier runs' ones,
+  whose band keys join the shuffle as one more partition; keeps the near candidates the workers scored over the threshold, finds translated candidates (they need
   the corpus-wide anchor document frequencies and per-query caps, i.e. global state), applies
   mutual best and drop-bridges, joins links into clusters (union-find over the pair list) and
   applies the keep rule: the very code the local engine runs, so the decisions are the same;
@@ -31,9 +35,11 @@ The result is byte-identical to the local engine's on the same input and setting
 """
 from __future__ import annotations
 
+from array import array
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from .config import CleanConfig
@@ -45,6 +51,7 @@ from .fingerprint import Fingerprint
 from .linefreq import LineFrequencies, batch_line_hashes, use_corpus_frequencies
 from .persistent import PersistentIndex
 from .readers import IdRegistry, Item
+from .shingle_store import jaccard
 from .splits import DEFAULT_SPLIT_BYTES, Split, count_line_breaks, numbered, plan_splits, read_split
 
 T = TypeVar("T")
@@ -126,8 +133,24 @@ def process_partition(batch: list[Item], config: CleanConfig, frequencies: LineF
 
 def partition_summary(results: list[tuple[Item, Fingerprint | None]]) -> list[tuple[Item | None, Fingerprint | None]]:
     """What the client needs of a processed partition before deciding: the skipped items (and
-    documents empty after cleaning) whole, the others' fingerprints only."""
-    return [(None, fp) if fp is not None else (item, None) for item, fp in results]
+    documents empty after cleaning) whole, the others' fingerprints only, without their shingle
+    sets (they stay here, for :func:`score_pairs`)."""
+    return [(None, replace(fp, shingles=None)) if fp is not None else (item, None) for item, fp in results]
+
+
+def picked_shingles(results: list[tuple[Item, Fingerprint | None]], orders: list[int]) -> dict[int, Any]:
+    """The shingle sets of the partition's documents numbered ``orders``."""
+    wanted = set(orders)
+    return {fp.order: fp.shingles for _, fp in results if fp is not None and fp.order in wanted}
+
+
+def score_pairs(pairs: list[tuple[int, int]], *picked: dict[int, Any]) -> list[float]:
+    """The exact Jaccard similarity of each pair of documents (by order), from the shingle sets
+    ``picked`` from their partitions: near candidates are verified where the shingles are."""
+    shingles: dict[int, Any] = {}
+    for some in picked:
+        shingles.update(some)
+    return [jaccard(shingles[a], shingles[b]) for a, b in pairs]
 
 
 def partition_band_records(results: list[tuple[Item, Fingerprint | None]], bands: tuple[int, int]) -> list[tuple[tuple[int, int], int]]:
@@ -140,6 +163,29 @@ def band_pairs(group: tuple[bytes, list[int]]) -> list[tuple[int, int]]:
     """The candidate pairs ``(earlier, later)`` of one band key's documents."""
     orders = sorted(set(group[1]))
     return [(a, b) for i, b in enumerate(orders) for a in orders[:i]]
+
+
+def _scored_on_workers(pairs: Sequence[tuple[int, int]], index: DuplicateIndex, placement: array, partitions: list[Any], client: Any) -> list[float]:
+    """:data:`~cleanpress.dedup.ExactJaccard` on the cluster: the pairs (index positions) are
+    grouped by the partition of their first document; each group is scored by one task, which
+    receives only the shingle sets its pairs need, picked from the partitions that hold them."""
+    orders = [(index.order_of(a), index.order_of(b)) for a, b in pairs]
+    groups: dict[int, list[int]] = {}
+    for k, (a, _) in enumerate(orders):
+        groups.setdefault(placement[a], []).append(k)
+    tasks = []
+    for members in groups.values():
+        needed: dict[int, set[int]] = {}
+        for k in members:
+            for order in orders[k]:
+                needed.setdefault(placement[order], set()).add(order)
+        picks = [client.submit(picked_shingles, partitions[number], sorted(wanted), pure=False) for number, wanted in needed.items()]
+        tasks.append((members, client.submit(score_pairs, [orders[k] for k in members], *picks, pure=False)))
+    scores = [0.0] * len(pairs)
+    for members, task in tasks:
+        for k, score in zip(members, task.result()):
+            scores[k] = score
+    return scores
 
 
 # ------------------------------------------------------------------------------ the run
@@ -281,7 +327,9 @@ def _outcomes(
         sizes.append(size)
     summaries = [client.submit(partition_summary, partition, pure=False) for partition in partitions]
 
-    index = DuplicateIndex(config, near_lsh=False, keep_signatures=persistent is not None)
+    placement = array("i")  # document order -> its partition (-1: no fingerprint)
+    index = DuplicateIndex(config, near_lsh=False, keep_signatures=persistent is not None,
+                           shingles_elsewhere=lambda pairs: _scored_on_workers(pairs, index, placement, partitions, client))
     bands = near_band_parameters(config)
     earlier: list[tuple[tuple[int, int], int]] = []  # the band keys of the documents earlier runs kept
     if persistent is not None:  # added first, as the local engine adds them: same positions, same decisions
@@ -300,10 +348,12 @@ def _outcomes(
         grouped = records.groupby(lambda record: record[0], npartitions=max(1, len(partitions)), shuffle="tasks")
         pairs = client.compute(grouped.map(lambda group: band_pairs((group[0], [order for _, order in group[1]]))).flatten().distinct())
 
-    for summary, size in zip(summaries, sizes):
+    for number, (summary, size) in enumerate(zip(summaries, sizes)):
         for item, fp in summary.result():
             if fp is not None:
                 index.add(fp)
+                placement.extend([-1] * (fp.order - len(placement)))
+                placement.append(number)
             else:
                 yield set_aside_outcome(item)
         summary.release()

@@ -36,14 +36,14 @@ import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable, Hashable, Iterable, Iterator, Optional
+from typing import Any, Callable, Hashable, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 
 from .arrays import sorted_unique
 from .bands import BandIndex, band_parameters
 from .config import CleanConfig
-from .executor import map_shared
+from .executor import batched, map_shared
 from .fingerprint import Fingerprint, anchor_hash, hash_minhash, translation_size
 from .hashcount import HashCounter
 from .shingle_store import ShingleStore
@@ -79,6 +79,10 @@ COMMON_ANCHOR_MAX_DF = 500
 NAMES_CANDIDATES_PER_LANGUAGE = 8
 SCORE_CHUNK_ANCHORS = 1 << 21  # anchors of the pairs scored at once (~100 MB of arrays at most)
 AGREEMENT_BLOCK = 16384  # candidate pairs whose signatures are compared at once (2 x 16384 x 512 bytes)
+NEAR_SCORE_BLOCK = 65536  # near pairs scored at once (one round trip to the workers that hold their shingles)
+# Scores pairs of this run's documents (index positions) by the exact Jaccard similarity of their
+# shingle sets, kept outside the index (the Dask engine's workers)
+ExactJaccard = Callable[[Sequence[tuple[int, int]]], Sequence[float]]
 
 
 @dataclass(slots=True)
@@ -156,9 +160,12 @@ class DuplicateIndex:
 
     def __init__(
         self, config: CleanConfig, *, spool_dir: str | os.PathLike[str] | None = None, near_lsh: bool = True,
-        keep_signatures: bool = True,
+        keep_signatures: bool = True, shingles_elsewhere: ExactJaccard | None = None,
     ) -> None:
         self.config = config
+        # shingles_elsewhere: the shingle sets stay where the documents were processed (the Dask
+        # engine's workers), and this scores pairs of this run's documents there, a batch at a time
+        self._shingles_elsewhere = shingles_elsewhere
         # keep_signatures=False: a run without a persistent index never reads a near signature
         # again once its band keys are in the LSH (candidates come from the stored keys, scores
         # from the shingle store), so it is dropped: 0.6 KB a document
@@ -222,12 +229,28 @@ class DuplicateIndex:
         return [fp for p, fp in enumerate(self._fingerprints) if p not in self._indexed and fp.order not in dropped]
 
     def near_score(self, first: int, second: int) -> float:
-        """Jaccard similarity of two indexed documents' shingle sets: exact from the shingle store,
-        estimated from the signatures when one of them came from an earlier run's index."""
-        exact = self._shingles.jaccard(first, second)
-        if exact is not None:
-            return round(exact, 6)
-        return estimated_jaccard(self._fingerprints[first].near, self._fingerprints[second].near)
+        """Jaccard similarity of two indexed documents' shingle sets (:meth:`near_scores`)."""
+        return self.near_scores([(first, second)])[0]
+
+    def near_scores(self, pairs: Sequence[tuple[int, int]]) -> list[float]:
+        """Jaccard similarity of the shingle sets of each pair of indexed documents (positions):
+        exact from the shingle store (or from ``shingles_elsewhere``), estimated from the
+        signatures when one of them came from an earlier run's index."""
+        indexed = self._indexed
+        if self._shingles_elsewhere is None:
+            exact: list[float | None] = [self._shingles.jaccard(a, b) for a, b in pairs]
+        else:
+            asked = [k for k, (a, b) in enumerate(pairs) if a not in indexed and b not in indexed]
+            exact = [None] * len(pairs)
+            for k, score in zip(asked, self._shingles_elsewhere([pairs[k] for k in asked]) if asked else ()):
+                exact[k] = score
+        return [round(score, 6) if score is not None
+                else estimated_jaccard(self._fingerprints[a].near, self._fingerprints[b].near)
+                for (a, b), score in zip(pairs, exact)]
+
+    def order_of(self, position: int) -> int:
+        """The input order of the document at ``position``."""
+        return self._fingerprints[position].order
 
     def close(self) -> None:
         """Remove the shingle store's temporary file (also done when the index is collected)."""
@@ -269,13 +292,14 @@ class DuplicateIndex:
             yield other, position
 
     def _near_links(self, candidates: Iterable[tuple[int, int]]) -> Iterable[_Link]:
-        """The candidates whose shingle sets agree at least ``near_threshold``, in candidate order."""
+        """The candidates whose shingle sets agree at least ``near_threshold``, in candidate order,
+        scored a block at a time."""
         threshold = self.config.near_threshold
-        for other, position in candidates:
-            self.candidates["near"] += 1
-            score = self.near_score(other, position)
-            if score >= threshold:
-                yield _Link(other, position, "near", score)
+        for block in batched(candidates, NEAR_SCORE_BLOCK):
+            self.candidates["near"] += len(block)
+            for (other, position), score in zip(block, self.near_scores(block)):
+                if score >= threshold:
+                    yield _Link(other, position, "near", score)
 
     # ------------------------------------------------------------------------ translated duplicates
 
@@ -496,24 +520,35 @@ class DuplicateIndex:
         members: dict[int, list[int]] = {}
         for position in sorted(best_link):
             members.setdefault(clusters.find(position), []).append(position)
-        decisions = []
+        dropped = []  # (position, its cluster's keeper)
         for cluster in members.values():
             keeper = min(cluster, key=self._keep_order)
-            for position in cluster:
-                if position != keeper and position not in indexed:
-                    decisions.append(self._explain(position, keeper, best_link[position]))
+            dropped += [(position, keeper) for position in cluster if position != keeper and position not in indexed]
+        near = self._direct_near_scores(dropped)
+        decisions = [self._explain(position, keeper, best_link[position], near.get((position, keeper))) for position, keeper in dropped]
         decisions.sort(key=lambda d: d.order)
         return decisions
+
+    def _direct_near_scores(self, dropped: list[tuple[int, int]]) -> dict[tuple[int, int], float]:
+        """The near score of each dropped document and its keeper that are not exact copies,
+        scored a block at a time: a dropped document is explained by its direct match first."""
+        fingerprints = self._fingerprints
+        pairs = [(p, k) for p, k in dropped if fingerprints[p].exact != fingerprints[k].exact]
+        scores: dict[tuple[int, int], float] = {}
+        for block in batched(pairs, NEAR_SCORE_BLOCK):
+            scores.update(zip(block, self.near_scores(block)))
+        return scores
 
     def _keep_order(self, position: int) -> tuple[bool, int, int]:
         fp = self._fingerprints[position]
         return (position not in self._indexed, -fp.length if self.config.keep == "longest" else 0, fp.order)
 
-    def _explain(self, position: int, keeper: int, link: _Link) -> Decision:
-        """Name the kept twin and the direct match to it; fall back to the link that joined."""
+    def _explain(self, position: int, keeper: int, link: _Link, near: float | None) -> Decision:
+        """Name the kept twin and the direct match to it (``near``: their near score, None for
+        exact copies); fall back to the link that joined."""
         fp, kept = self._fingerprints[position], self._fingerprints[keeper]
         in_index = keeper in self._indexed
-        direct = self._direct_match(position, keeper)
+        direct = self._direct_match(position, keeper, near)
         if direct is not None:
             kind, score = direct
             return Decision(fp.id, fp.order, kept.id, kind, score, anchors=self._anchors_if(kind, fp, kept), in_index=in_index)
@@ -525,11 +560,11 @@ class DuplicateIndex:
     def _anchors_if(self, kind: str, a: Fingerprint, b: Fingerprint) -> tuple[str, ...]:
         return self.shared_anchors(a, b) if kind == "translated" else ()
 
-    def _direct_match(self, position: int, keeper: int) -> tuple[str, float] | None:
+    def _direct_match(self, position: int, keeper: int, near: float | None) -> tuple[str, float] | None:
         fp, kept = self._fingerprints[position], self._fingerprints[keeper]
         if fp.exact == kept.exact:
             return "exact", 1.0
-        near = self.near_score(position, keeper)
+        assert near is not None
         if near >= self.config.near_threshold:
             return "near", near
         if self.config.translated and (fp.lang != kept.lang or fp.script != kept.script):

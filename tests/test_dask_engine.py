@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from cleanpress.config import CleanConfig
+from cleanpress.dedup import DuplicateIndex
 from cleanpress.pipeline import run
+from cleanpress.shingle_store import ShingleStore
 
 from conftest import SEEDS, TRANSLATION_PAIR, read_jsonl, run_cli, seed_text
 
@@ -163,6 +165,23 @@ def test_cli_read_on(cluster, planted, tmp_path):
     assert_identical(tmp_path / "workers", tmp_path / "client")
     result = run_cli("clean", planted, "-o", tmp_path / "bad", "--read-on", "client")
     assert result.exit_code == 2 and "--engine dask" in result.output
+
+
+def test_near_pairs_are_scored_where_the_shingles_are(cluster, planted, tmp_path, monkeypatch):
+    """The client never holds a shingle set nor scores a pair: the workers do, and decide the same."""
+    config = CleanConfig(batch_size=32)
+    run([planted], tmp_path / "local", config)
+    original_add = DuplicateIndex.add
+
+    def add_without_shingles(index, fp):
+        assert fp.shingles is None, "a shingle set reached the client"
+        original_add(index, fp)
+
+    monkeypatch.setattr(DuplicateIndex, "add", add_without_shingles)
+    monkeypatch.setattr(ShingleStore, "jaccard", lambda *args: pytest.fail("the client scored a pair"))
+    run([planted], tmp_path / "dask", config, engine="dask", client=cluster)
+    files = assert_identical(tmp_path / "local", tmp_path / "dask")
+    assert b'"near"' in files["duplicates.jsonl"]
 
 
 def test_cli_rejects_bad_combinations(tmp_path):

@@ -27,8 +27,11 @@ Where the work happens:
   fingerprints (no text, no shingles) and, with a persistent index (``--index``), the earlier runs' ones,
   whose band keys join the shuffle as one more partition; keeps the near candidates the workers scored over the threshold, finds translated candidates (they need
   the corpus-wide anchor document frequencies and per-query caps, i.e. global state), applies
-  mutual best and drop-bridges, joins links into clusters (union-find over the pair list) and
-  applies the keep rule: the very code the local engine runs, so the decisions are the same;
+  mutual best and drop-bridges, and applies the keep rule to each cluster: the very code the
+  local engine runs, so the decisions are the same;
+* **workers, clusters**: the links become clusters by a distributed connected-components pass
+  (:mod:`cleanpress.dask_components`: min-label propagation over the links cut by node), which
+  names each cluster by its smallest member, as the local union-find does;
 * **client**: fetches the processed partitions back one at a time, in order, and writes them.
 
 The result is byte-identical to the local engine's on the same input and settings.
@@ -42,8 +45,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from .config import CleanConfig
 from .bands import band_keys
+from .config import CleanConfig
+from .dask_components import dask_components
 from .dedup import DuplicateIndex, near_band_parameters
 from .document import Document, Skipped
 from .executor import batched
@@ -329,7 +333,8 @@ def _outcomes(
 
     placement = array("i")  # document order -> its partition (-1: no fingerprint)
     index = DuplicateIndex(config, near_lsh=False, keep_signatures=persistent is not None,
-                           shingles_elsewhere=lambda pairs: _scored_on_workers(pairs, index, placement, partitions, client))
+                           shingles_elsewhere=lambda pairs: _scored_on_workers(pairs, index, placement, partitions, client),
+                           components=lambda edges: dask_components(edges, client))
     bands = near_band_parameters(config)
     earlier: list[tuple[tuple[int, int], int]] = []  # the band keys of the documents earlier runs kept
     if persistent is not None:  # added first, as the local engine adds them: same positions, same decisions

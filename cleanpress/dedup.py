@@ -83,6 +83,8 @@ NEAR_SCORE_BLOCK = 65536  # near pairs scored at once (one round trip to the wor
 # Scores pairs of this run's documents (index positions) by the exact Jaccard similarity of their
 # shingle sets, kept outside the index (the Dask engine's workers)
 ExactJaccard = Callable[[Sequence[tuple[int, int]]], Sequence[float]]
+# Each node of a list of edges and its connected component, named by the component's smallest node
+Components = Callable[[list[tuple[int, int]]], dict[int, int]]
 
 
 @dataclass(slots=True)
@@ -123,6 +125,8 @@ class _Link:
 
 
 class _UnionFind:
+    """Disjoint sets whose root is always the smallest member."""
+
     def __init__(self) -> None:
         self.parent: dict[int, int] = {}
 
@@ -139,6 +143,20 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def connected_components(edges: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Each node of the edges, and its component, named by the component's smallest node.
+
+    >>> sorted(connected_components([(1, 2), (5, 2), (8, 7)]).items())
+    [(1, 1), (2, 1), (5, 1), (7, 7), (8, 7)]
+    """
+    clusters = _UnionFind()
+    for a, b in edges:
+        clusters.union(a, b)
+        clusters.parent.setdefault(a, a)
+        clusters.parent.setdefault(b, b)
+    return {node: clusters.find(node) for node in list(clusters.parent)}
 
 
 def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -161,8 +179,11 @@ class DuplicateIndex:
     def __init__(
         self, config: CleanConfig, *, spool_dir: str | os.PathLike[str] | None = None, near_lsh: bool = True,
         keep_signatures: bool = True, shingles_elsewhere: ExactJaccard | None = None,
+        components: Components | None = None,
     ) -> None:
         self.config = config
+        # how links become clusters: union-find here, or the Dask engine's pass on its workers
+        self._components = components if components is not None else connected_components
         # shingles_elsewhere: the shingle sets stay where the documents were processed (the Dask
         # engine's workers), and this scores pairs of this run's documents there, a batch at a time
         self._shingles_elsewhere = shingles_elsewhere
@@ -506,20 +527,21 @@ class DuplicateIndex:
     # ------------------------------------------------------------------------------------ decisions
 
     def _decide(self, links: list[_Link]) -> list[Decision]:
-        clusters = _UnionFind()
         best_link: dict[int, _Link] = {}
         indexed = self._indexed
+        edges = []
         for link in links:
             if link.a in indexed and link.b in indexed:
                 continue  # both were kept by earlier runs: that decision is not this run's to undo
-            clusters.union(link.a, link.b)
+            edges.append((link.a, link.b))
             for end in (link.a, link.b):
                 current = best_link.get(end)
                 if current is None or _strength(link) > _strength(current):
                     best_link[end] = link
+        component = self._components(edges)
         members: dict[int, list[int]] = {}
         for position in sorted(best_link):
-            members.setdefault(clusters.find(position), []).append(position)
+            members.setdefault(component[position], []).append(position)
         dropped = []  # (position, its cluster's keeper)
         for cluster in members.values():
             keeper = min(cluster, key=self._keep_order)

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from cleanpress.config import CleanConfig
-from cleanpress.dedup import DuplicateIndex
+from cleanpress import dedup
+from cleanpress.dask_components import dask_components
+from cleanpress.dedup import DuplicateIndex, connected_components
 from cleanpress.pipeline import run
 from cleanpress.shingle_store import ShingleStore
 
@@ -182,6 +184,29 @@ def test_near_pairs_are_scored_where_the_shingles_are(cluster, planted, tmp_path
     run([planted], tmp_path / "dask", config, engine="dask", client=cluster)
     files = assert_identical(tmp_path / "local", tmp_path / "dask")
     assert b'"near"' in files["duplicates.jsonl"]
+
+
+def test_components_on_the_cluster_are_union_find_s(cluster):
+    """Random graphs with long chains, stars, repeated and self links: the same components,
+    named by their smallest node, whatever the number of parts."""
+    rng = random.Random(11)
+    for trial in range(4):
+        nodes = rng.sample(range(10_000), 300)
+        edges = [tuple(rng.sample(nodes, 2)) for _ in range(150)]
+        chain = rng.sample(nodes, 25)
+        edges += list(zip(chain, chain[1:]))  # a path 24 links long: 24 rounds of propagation
+        edges += [(nodes[0], n) for n in nodes[1:6]] + [(nodes[7], nodes[7]), edges[0]]
+        rng.shuffle(edges)
+        assert dask_components(edges, cluster, parts=1 + trial) == connected_components(edges)
+    assert dask_components([], cluster) == {}
+
+
+def test_clusters_are_formed_on_the_workers(cluster, planted, tmp_path, monkeypatch):
+    config = CleanConfig(batch_size=50)
+    run([planted], tmp_path / "local", config)
+    monkeypatch.setattr(dedup, "connected_components", lambda edges: pytest.fail("the client formed the clusters"))
+    run([planted], tmp_path / "dask", config, engine="dask", client=cluster)
+    assert_identical(tmp_path / "local", tmp_path / "dask")
 
 
 def test_cli_rejects_bad_combinations(tmp_path):

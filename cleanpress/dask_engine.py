@@ -48,7 +48,7 @@ from typing import Any, TypeVar
 from .bands import band_keys
 from .config import CleanConfig
 from .dask_components import dask_components
-from .dedup import DuplicateIndex, near_band_parameters
+from .dedup import NO_SIGNATURE, DuplicateIndex, near_band_parameters
 from .document import Document, Skipped
 from .executor import batched
 from .fingerprint import Fingerprint
@@ -84,9 +84,14 @@ def dask_client(scheduler: str | None = None, workers: int = 1) -> Iterator[Any]
         with distributed.Client(scheduler) as client:
             yield client
         return
-    with distributed.LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as client:
-            yield client
+    import dask
+
+    # no dashboard, so no use for the workers' statistical profiler, whose stack sampling every
+    # 10 ms takes the GIL from the stages
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = distributed.LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        yield client
 
 
 # ------------------------------------------------------------------------------ on the workers
@@ -135,11 +140,13 @@ def process_partition(batch: list[Item], config: CleanConfig, frequencies: LineF
     return process_batch(batch, config)
 
 
-def partition_summary(results: list[tuple[Item, Fingerprint | None]]) -> list[tuple[Item | None, Fingerprint | None]]:
+def partition_summary(results: list[tuple[Item, Fingerprint | None]], signatures: bool) -> list[tuple[Item | None, Fingerprint | None]]:
     """What the client needs of a processed partition before deciding: the skipped items (and
     documents empty after cleaning) whole, the others' fingerprints only, without their shingle
-    sets (they stay here, for :func:`score_pairs`)."""
-    return [(None, replace(fp, shingles=None)) if fp is not None else (item, None) for item, fp in results]
+    sets (they stay here, for :func:`score_pairs`) and, unless ``signatures`` (a persistent index
+    stores them), without their near signatures (their band keys went into the shuffle)."""
+    return [(None, replace(fp, shingles=None, near=fp.near if signatures else NO_SIGNATURE)) if fp is not None else (item, None)
+            for item, fp in results]
 
 
 def picked_shingles(results: list[tuple[Item, Fingerprint | None]], orders: list[int]) -> dict[int, Any]:
@@ -329,7 +336,7 @@ def _outcomes(
     for batch, size in batches:
         partitions.append(client.submit(process_partition, batch, config, frequencies, pure=False))
         sizes.append(size)
-    summaries = [client.submit(partition_summary, partition, pure=False) for partition in partitions]
+    summaries = [client.submit(partition_summary, partition, persistent is not None, pure=False) for partition in partitions]
 
     placement = array("i")  # document order -> its partition (-1: no fingerprint)
     index = DuplicateIndex(config, near_lsh=False, keep_signatures=persistent is not None,

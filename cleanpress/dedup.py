@@ -48,7 +48,7 @@ from .fingerprint import Fingerprint, anchor_hash, hash_minhash, translation_siz
 from .hashcount import HashCounter
 from .shingle_store import ShingleStore
 
-_NO_SIGNATURE = np.zeros(0, dtype=np.uint32)  # in place of a near signature the index dropped
+NO_SIGNATURE = np.zeros(0, dtype=np.uint32)  # in place of a near signature the index dropped
 KINDS = ("exact", "near", "translated")  # strongest first
 SHOWN_ANCHORS = 20  # shared anchors listed in a translated decision
 SIGNATURE_SCHEME = _SCHEME = "affine32"  # datasketch's default permutation scheme, used by fingerprint.minhash
@@ -226,7 +226,7 @@ class DuplicateIndex:
         self._shingles.append(fp.shingles)
         fp.shingles = None  # on disk now: memory grows with signatures, not with text
         self._fingerprints.append(fp)
-        near, fp.near = fp.near, fp.near if self._keep_signatures else _NO_SIGNATURE
+        near, fp.near = fp.near, fp.near if self._keep_signatures else NO_SIGNATURE
         twin = self._first_with_hash.setdefault(fp.exact, position)
         if twin != position:
             self._links.append(_Link(twin, position, "exact", 1.0))

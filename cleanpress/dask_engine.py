@@ -52,11 +52,11 @@ from .dedup import NO_SIGNATURE, DuplicateIndex, near_band_parameters
 from .document import Document, Skipped
 from .executor import batched
 from .fingerprint import Fingerprint
-from .linefreq import LineFrequencies, batch_line_hashes, use_corpus_frequencies
+from .linefreq import BatchedCount, LineFrequencies, batch_line_hashes, use_corpus_frequencies
 from .persistent import PersistentIndex
-from .readers import IdRegistry, Item
+from .readers import Item
 from .shingle_store import jaccard
-from .splits import DEFAULT_SPLIT_BYTES, Split, count_line_breaks, numbered, plan_splits, read_split
+from .splits import DEFAULT_SPLIT_BYTES, Admission, Split, admitted_items, count_line_breaks, document_origins, numbered, plan_splits, read_split
 
 T = TypeVar("T")
 INSTALL_HINT = "the Dask engine needs dask and distributed: pip install 'cleanpress[dask]'"
@@ -95,32 +95,6 @@ def dask_client(scheduler: str | None = None, workers: int = 1) -> Iterator[Any]
 
 
 # ------------------------------------------------------------------------------ on the workers
-
-
-def document_origins(items: list[Item]) -> list[tuple[str, str, int | None] | None]:
-    """Each item's ``(id, source, line)`` if it is a document (None for a skipped record): what
-    the client needs to make ids unique, without the text."""
-    return [(item.id, item.source, item.source_line) if isinstance(item, Document) else None for item in items]
-
-
-def admitted_items(items: list[Item], start: int, stop: int, verdicts: dict[int, tuple[str, str | None]], first_order: int) -> list[Item]:
-    """Items ``start`` to ``stop`` of a split, as the client admitted them: ``verdicts`` maps an
-    item's position to its unique id and, for a repeat, the reason it is skipped; the documents
-    left are numbered from ``first_order`` in reading order."""
-    result: list[Item] = []
-    order = first_order
-    for position in range(start, stop):
-        item = items[position]
-        if isinstance(item, Document):
-            doc_id, repeated = verdicts.get(position, (item.id, None))
-            item.id = doc_id
-            if repeated is not None:
-                item = Skipped(source=item.source, line=item.source_line, id=doc_id, reason=repeated)
-            else:
-                item.order = order
-                order += 1
-        result.append(item)
-    return result
 
 
 def partition_line_hashes(items: list[Item]) -> tuple[Any, list[int]]:
@@ -264,22 +238,13 @@ def _admitted_partitions(read: list[Any], config: CleanConfig, client: Any) -> d
     """Partitions of at most ``batch_size`` items, their ids unique and their documents numbered
     in reading order, as the local reader would give them; the client sees ids and origins only."""
     origins = [client.submit(document_origins, items, pure=False) for items in read]
-    registry = IdRegistry()
+    admission = Admission()
     order = 0
     partitions: deque[tuple[Any, int]] = deque()  # (future of the items, how many)
     for items, origin in zip(read, origins):
         found = origin.result()
         origin.release()
-        verdicts: dict[int, tuple[str, str | None]] = {}
-        admitted: list[bool] = []
-        for position, key in enumerate(found):
-            if key is None:
-                admitted.append(False)
-                continue
-            doc_id, repeated = registry.admit(*key)
-            if doc_id != key[0] or repeated is not None:
-                verdicts[position] = (doc_id, repeated)
-            admitted.append(repeated is None)
+        verdicts, admitted = admission.admit(found)
         for start in range(0, len(found), config.batch_size):
             stop = min(start + config.batch_size, len(found))
             chunk = {k: v for k, v in verdicts.items() if start <= k < stop}
@@ -292,27 +257,11 @@ def _line_frequencies(partitions: list[Any], config: CleanConfig, client: Any) -
     """The first pass: lines hashed on the workers, counted in the client in the batches of
     ``batch_size`` texts the local engine counts (:func:`cleanpress.pipeline.count_lines`), so
     that even a table past its capacity forgets the same lines."""
-    import numpy as np
-
-    frequencies = LineFrequencies()
-    held_hashes, held_sizes = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    count = BatchedCount(LineFrequencies(), config.batch_size)
     for future in [client.submit(partition_line_hashes, partition, pure=False) for partition in partitions]:
-        hashes, sizes = future.result()
+        count.add(*future.result())
         future.release()
-        held_hashes = np.concatenate([held_hashes, hashes])
-        held_sizes = np.concatenate([held_sizes, np.asarray(sizes, dtype=np.int64)])
-        while len(held_sizes) >= config.batch_size:
-            held_hashes, held_sizes = _count_batch(frequencies, held_hashes, held_sizes, config.batch_size)
-    if len(held_sizes):
-        _count_batch(frequencies, held_hashes, held_sizes, len(held_sizes))
-    return frequencies
-
-
-def _count_batch(frequencies: LineFrequencies, hashes: Any, sizes: Any, documents: int) -> tuple[Any, Any]:
-    """Count the first ``documents`` documents' hashes; what is left."""
-    used = int(sizes[:documents].sum())
-    frequencies.add_hashes(hashes[:used], documents)
-    return hashes[used:], sizes[documents:]
+    return count.finish()
 
 
 def _outcomes(

@@ -111,6 +111,43 @@ class LineFrequencies:
         return np.where([h is not None for h in hashes], found, 0).astype(np.uint32)
 
 
+class BatchedCount:
+    """Adds documents' line hashes to ``frequencies`` in batches of ``batch_size`` documents, as
+    :func:`cleanpress.pipeline.count_lines` adds them, in whatever pieces they arrive: the table
+    merges (and, past its capacity, forgets) at the same points, so the counts are the same.
+
+    >>> count = BatchedCount(LineFrequencies(), batch_size=2)
+    >>> count.add(np.array([7, 8, 7], np.uint64), [2, 1])  # two documents: {7, 8} and {7}
+    >>> count.add(np.array([9], np.uint64), [1])
+    >>> frequencies = count.finish()
+    >>> frequencies.documents, frequencies._counter.counts(np.array([7, 9], np.uint64)).tolist()
+    (3, [2, 1])
+    """
+
+    def __init__(self, frequencies: LineFrequencies, batch_size: int) -> None:
+        self.frequencies, self.batch_size = frequencies, batch_size
+        self._hashes = np.zeros(0, dtype=np.uint64)
+        self._sizes = np.zeros(0, dtype=np.int64)
+
+    def add(self, hashes: np.ndarray, sizes: list[int] | np.ndarray) -> None:
+        """The hashes of consecutive documents, one after the other, and how many each has."""
+        self._hashes = np.concatenate([self._hashes, hashes])
+        self._sizes = np.concatenate([self._sizes, np.asarray(sizes, dtype=np.int64)])
+        while len(self._sizes) >= self.batch_size:
+            self._count(self.batch_size)
+
+    def finish(self) -> LineFrequencies:
+        """The frequencies, with the last, smaller batch counted."""
+        if len(self._sizes):
+            self._count(len(self._sizes))
+        return self.frequencies
+
+    def _count(self, documents: int) -> None:
+        used = int(self._sizes[:documents].sum())
+        self.frequencies.add_hashes(self._hashes[:used], documents)
+        self._hashes, self._sizes = self._hashes[used:], self._sizes[documents:]
+
+
 # The frequencies of the corpus this process is working on. Set once per process (as an
 # executor initializer) rather than sent with every batch: the table can be large.
 _corpus: LineFrequencies | None = None

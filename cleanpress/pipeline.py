@@ -24,6 +24,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .boilerplate import strip
 from .config import CleanConfig
 from .dedup import Decision, DuplicateIndex
@@ -32,16 +34,18 @@ from .executor import batched, map_ordered
 from .extract import extract
 from .fingerprint import Fingerprint, fingerprint
 from .language import identify_language
-from .linefreq import LineFrequencies, batch_line_hashes, corpus_frequencies, use_corpus_frequencies
+from .linefreq import BatchedCount, LineFrequencies, batch_line_hashes, corpus_frequencies, use_corpus_frequencies
 from .persistent import PersistentIndex, open_index
 from .readers import InputError, Item, document_from_record, read_documents, replayable_stdin
 from .repair import repair_text
+from .splits import Admission, Split, Verdicts, admitted_items, count_line_breaks, document_origins, numbered, plan_splits, read_split
 from .writers import open_output
 
 ProgressCallback = Callable[[int], None]
 EXECUTION_SETTINGS = ("workers", "batch_size")
 ENGINES = ("local", "dask")
 READ_ON = ("workers", "client")  # who reads the input for the Dask engine
+LOCAL_SPLIT_BYTES = 1 << 20  # with --workers, a JSON Lines file is read in pieces of about this size
 
 
 @dataclass(slots=True)
@@ -155,16 +159,33 @@ def process(
     earlier run are dropped, and this run's kept fingerprints are staged in it (the caller
     commits them once the output is safe)."""
     config = config or CleanConfig()
+    batches = batched(_numbered(items), config.batch_size)
+    yield from _processed(batches, partial(process_batch_for_spool, config=config), config, spool_dir=spool_dir,
+                          progress=progress, line_frequencies=line_frequencies, persistent=persistent)
+
+
+def _processed(
+    units: Iterable[Any],
+    work: Callable[[Any], SpooledBatch],
+    config: CleanConfig,
+    *,
+    spool_dir: str | os.PathLike[str] | None,
+    progress: ProgressCallback | None,
+    line_frequencies: LineFrequencies | None,
+    persistent: PersistentIndex | None,
+) -> Iterator[Outcome]:
+    """:func:`process`, from ``units`` of work that ``work`` turns into processed batches, in order."""
     index = DuplicateIndex(config, spool_dir=spool_dir, keep_signatures=persistent is not None)
     try:
-        yield from _process(items, config, index, spool_dir=spool_dir, progress=progress,
+        yield from _process(units, work, config, index, spool_dir=spool_dir, progress=progress,
                             line_frequencies=line_frequencies, persistent=persistent)
     finally:
         index.close()
 
 
 def _process(
-    items: Iterable[Item],
+    units: Iterable[Any],
+    work: Callable[[Any], SpooledBatch],
     config: CleanConfig,
     index: DuplicateIndex,
     *,
@@ -177,10 +198,8 @@ def _process(
         index.vocabulary.update(persistent.anchor_names())
         for indexed in persistent.fingerprints():
             index.add_indexed(indexed)
-    work = partial(process_batch_for_spool, config=config)
     with tempfile.TemporaryFile(dir=spool_dir, prefix="cleanpress-spool-") as spool:
-        batches = batched(_numbered(items), config.batch_size)
-        for batch in map_ordered(work, batches, config.workers, initializer=use_corpus_frequencies, initargs=(line_frequencies,)):
+        for batch in map_ordered(work, units, config.workers, initializer=use_corpus_frequencies, initargs=(line_frequencies,)):
             for item in batch.set_aside:
                 yield set_aside_outcome(item)
             for fp in batch.fingerprints:
@@ -205,6 +224,48 @@ def set_aside_outcome(item: Item) -> Outcome:
         return Outcome("skipped", skipped=item)
     reason = "empty after cleaning" if item.text.strip() or item.removed else "empty document"
     return Outcome("skipped", document=item, skipped=Skipped(item.source, reason, item.source_line, item.id, item.order))
+
+
+def survey_split(split: Split, config: CleanConfig, hash_lines: bool) -> tuple[list[Any], Any, list[int]]:
+    """The first read of a split, on a worker: its items' origins (:func:`cleanpress.splits.document_origins`)
+    and, with ``hash_lines``, the distinct line hashes of each plain-text document, one after
+    the other, and how many each item has (-1: not a plain-text document, not counted)."""
+    items = read_split(split, config)
+    texts = [item.text for item in items if isinstance(item, Document) and item.format == "text"] if hash_lines else []
+    sizes: list[int] = []
+    hashes = batch_line_hashes(texts, sizes)
+    counted = iter(sizes)
+    per_item = [next(counted) if hash_lines and isinstance(item, Document) and item.format == "text" else -1 for item in items]
+    return document_origins(items), hashes, per_item
+
+
+def process_split_for_spool(unit: tuple[Split, Verdicts, int], config: CleanConfig) -> SpooledBatch:
+    """The second read of a split, on a worker: its items as the parent admitted them
+    (:func:`cleanpress.splits.admitted_items`), through the stages, packed for the spool."""
+    split, verdicts, first_order = unit
+    items = read_split(split, config)
+    return process_batch_for_spool(admitted_items(items, 0, len(items), verdicts, first_order), config)
+
+
+def _surveyed(inputs: list[Any], config: CleanConfig) -> tuple[list[tuple[Split, Verdicts, int]], LineFrequencies | None]:
+    """Every split of the input with its verdicts and first document number, and the corpus line
+    frequencies when the configuration asks for them: the first pass, read on the workers; the
+    parent sees origins and line hashes, never a record."""
+    splits = plan_splits(inputs, split_bytes=LOCAL_SPLIT_BYTES, files_per_split=config.batch_size)
+    splits = numbered(splits, list(map_ordered(count_line_breaks, splits, config.workers)))
+    hash_lines = config.line_frequency and config.strip_boilerplate
+    count = BatchedCount(LineFrequencies(), config.batch_size)
+    admission = Admission()
+    units, order = [], 0
+    for split, (origins, hashes, sizes) in zip(splits, map_ordered(partial(survey_split, config=config, hash_lines=hash_lines), splits, config.workers)):
+        verdicts, admitted = admission.admit(origins)
+        units.append((split, verdicts, order))
+        order += sum(admitted)
+        if hash_lines:
+            per_item = np.asarray(sizes, dtype=np.int64)
+            counted = np.asarray(admitted) & (per_item >= 0)  # a repeated id is not a document of the corpus
+            count.add(hashes[np.repeat(counted[per_item >= 0], per_item[per_item >= 0])], per_item[counted])
+    return units, count.finish() if hash_lines else None
 
 
 def _numbered(items: Iterable[Item]) -> Iterator[Item]:
@@ -348,11 +409,17 @@ def _run(
     split_bytes: int | None = None,
 ) -> dict[str, Any]:
     workers_read = client is not None and read_on == "workers"  # then the first pass is theirs too
-    counted = config.line_frequency and config.strip_boilerplate and not workers_read
+    local_workers_read = client is None and config.workers > 1  # the parent then parses no record
+    counted = config.line_frequency and config.strip_boilerplate and not workers_read and not local_workers_read
     frequencies = count_lines(read_documents(inputs, config), workers=config.workers, batch_size=config.batch_size) if counted else None
+    if local_workers_read:
+        units, frequencies = _surveyed(inputs, config)
     with open_output(output, config, force=force, manifest_dir=manifest_dir) as folder:
         documents = read_documents(inputs, config)
-        if workers_read:
+        if local_workers_read:
+            outcomes = _processed(units, partial(process_split_for_spool, config=config), config, spool_dir=folder.staging,
+                                  progress=progress, line_frequencies=frequencies, persistent=persistent)
+        elif workers_read:
             from . import dask_engine
 
             sizing = {"split_bytes": split_bytes} if split_bytes else {}

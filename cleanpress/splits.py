@@ -19,6 +19,10 @@ by the workers (:func:`count_line_breaks`) and summed by the client (:func:`numb
 >>> splits = numbered(splits, [count_line_breaks(s) for s in splits])
 >>> [[(d.id, d.source_line) for d in read_split(s, CleanConfig())] for s in splits]
 [[('0', 1), ('1', 2)], [('2', 3), ('3', 4)], [('4', 5), ('5', 6)]]
+
+Who reads where, the client (or parent) decides what each document becomes from its origin
+alone: :func:`document_origins` on the worker, :class:`Admission` in the client, then
+:func:`admitted_items` on the worker again.
 """
 from __future__ import annotations
 
@@ -28,7 +32,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import CleanConfig
-from .readers import InputFile, Item, LineRange, input_files, is_compressed, read_file
+from .document import Document, Skipped
+from .readers import IdRegistry, InputFile, Item, LineRange, input_files, is_compressed, read_file
 
 DEFAULT_SPLIT_BYTES = 32 << 20  # a JSON Lines file larger than this is read by several workers
 _BREAK_CHUNK = 1 << 20
@@ -144,3 +149,61 @@ def read_split(split: Split, config: CleanConfig) -> list[Item]:
             raise ValueError(f"{split.name}: the range has no line numbers yet (numbered())")
         return list(read_file(split.files[0], config, split.lines))
     return [item for source in split.files for item in read_file(source, config)]
+
+
+Origin = tuple[str, str, "int | None"]  # a document's id, source and line
+Verdicts = dict[int, tuple[str, "str | None"]]  # item position -> (its unique id, why it is skipped or None)
+
+
+def document_origins(items: Sequence[Item]) -> list[Origin | None]:
+    """Each item's ``(id, source, line)`` if it is a document (None for a skipped record): what
+    the client needs to make ids unique, without the text."""
+    return [(item.id, item.source, item.source_line) if isinstance(item, Document) else None for item in items]
+
+
+class Admission:
+    """Ids made unique and documents numbered across splits, in reading order, from their
+    origins alone (:class:`~cleanpress.readers.IdRegistry`, as the local reader does).
+
+    >>> admission = Admission()
+    >>> admission.admit([("a", "f.jsonl", 1), None, ("a", "f.jsonl", 3), ("b", "f.jsonl", 4)])
+    ({2: ('a', 'duplicate id (first read at f.jsonl:1)')}, [True, False, False, True])
+    """
+
+    def __init__(self) -> None:
+        self.registry = IdRegistry()
+
+    def admit(self, origins: Sequence[Origin | None]) -> tuple[Verdicts, list[bool]]:
+        """The verdicts of the items whose id changes or that are skipped, and which items are
+        admitted documents (those get the next orders, in reading order)."""
+        verdicts: Verdicts = {}
+        admitted: list[bool] = []
+        for position, origin in enumerate(origins):
+            if origin is None:
+                admitted.append(False)
+                continue
+            doc_id, repeated = self.registry.admit(*origin)
+            if doc_id != origin[0] or repeated is not None:
+                verdicts[position] = (doc_id, repeated)
+            admitted.append(repeated is None)
+        return verdicts, admitted
+
+
+def admitted_items(items: Sequence[Item], start: int, stop: int, verdicts: Verdicts, first_order: int) -> list[Item]:
+    """Items ``start`` to ``stop`` of a split as the client admitted them: ``verdicts`` maps an
+    item's position to its unique id and, for a repeat, the reason it is skipped; the documents
+    left are numbered from ``first_order`` in reading order."""
+    result: list[Item] = []
+    order = first_order
+    for position in range(start, stop):
+        item = items[position]
+        if isinstance(item, Document):
+            doc_id, repeated = verdicts.get(position, (item.id, None))
+            item.id = doc_id
+            if repeated is not None:
+                item = Skipped(source=item.source, line=item.source_line, id=doc_id, reason=repeated)
+            else:
+                item.order = order
+                order += 1
+        result.append(item)
+    return result

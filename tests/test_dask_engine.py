@@ -3,11 +3,8 @@ worker processes (shared by the module's tests), on the seeds and on a generated
 planted exact, near and translated duplicates."""
 from __future__ import annotations
 
-import gzip
 import json
 import random
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,11 +16,9 @@ from cleanpress.dedup import DuplicateIndex, connected_components
 from cleanpress.pipeline import run
 from cleanpress.shingle_store import ShingleStore
 
-from conftest import SEEDS, TRANSLATION_PAIR, read_jsonl, run_cli, seed_text
+from conftest import SEEDS, assert_identical, read_jsonl, run_cli
 
 distributed = pytest.importorskip("distributed")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from run import generate_corpus  # noqa: E402  (the benchmarks' generator of planted near duplicates)
 
 
 @pytest.fixture(scope="module")
@@ -31,35 +26,6 @@ def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:
             yield client
-
-
-def folder_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def assert_identical(local: Path, dask: Path) -> dict[str, bytes]:
-    expected, got = folder_bytes(local), folder_bytes(dask)
-    assert sorted(got) == sorted(expected)
-    for name in expected:
-        assert got[name] == expected[name], f"{name} differs"
-    return expected
-
-
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory) -> Path:
-    """400 generated articles (10% near copies), exact copies in other case and spacing, the seeds'
-    translation pair far apart, and a record the reader skips."""
-    records, _ = generate_corpus(400, seed=7)
-    rng = random.Random(3)
-    for i in rng.sample(range(len(records)), 20):
-        records.append({"id": f"exact-{i}", "text": records[i]["text"].upper().replace(" ", "  ")})
-    records.insert(5, {"id": "en-half", "text": seed_text(TRANSLATION_PAIR[0])})
-    records.append({"id": "translated-half", "text": seed_text(TRANSLATION_PAIR[1])})
-    path = tmp_path_factory.mktemp("planted") / "corpus.jsonl"
-    lines = [json.dumps(r, ensure_ascii=False) for r in records]
-    lines.insert(50, '{"id": "broken", "text": ')  # a line the reader skips
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def test_seeds_identical(cluster, tmp_path):
@@ -117,23 +83,6 @@ def test_incremental_runs_with_an_index_identical(cluster, planted, tmp_path):
 
     with open_index(tmp_path / "local.sqlite", config) as a, open_index(tmp_path / "dask.sqlite", config) as b:
         assert sorted(fp.id for fp in a.fingerprints()) == sorted(fp.id for fp in b.fingerprints())
-
-
-@pytest.fixture(scope="module")
-def mixed_inputs(tmp_path_factory, planted) -> Path:
-    """A folder of every kind a split can be: two JSON Lines files larger than a split (one
-    without a final line break, a record that repeats an id of the other, a broken line), a
-    gzip file read whole, and the seeds' text files, one of them under the same stem twice."""
-    folder = tmp_path_factory.mktemp("mixed")
-    lines = planted.read_text(encoding="utf-8").splitlines()
-    (folder / "a.jsonl").write_text("\n".join(lines[:250]) + "\n", encoding="utf-8")
-    repeated = json.dumps({"id": json.loads(lines[3])["id"], "text": "A record whose id the first file used."})
-    (folder / "b.jsonl").write_text("\n".join([*lines[250:300], repeated, *lines[300:]]), encoding="utf-8")
-    with gzip.open(folder / "c.jsonl.gz", "wt", encoding="utf-8") as packed:
-        packed.write("\n".join(lines[:40]) + "\n")
-    for name in ("seeds", "more"):
-        shutil.copytree(SEEDS, folder / name, ignore=shutil.ignore_patterns("*.md") if name == "more" else None)
-    return folder
 
 
 @pytest.mark.parametrize("split_bytes", [20_000, None])

@@ -45,7 +45,7 @@ ProgressCallback = Callable[[int], None]
 EXECUTION_SETTINGS = ("workers", "batch_size")
 ENGINES = ("local", "dask")
 READ_ON = ("workers", "client")  # who reads the input for the Dask engine
-LOCAL_SPLIT_BYTES = 1 << 20  # with --workers, a JSON Lines file is read in pieces of about this size
+LOCAL_SPLIT_BYTES = 256 << 10  # with --workers, a JSON Lines file is read in pieces of about this size (~100 news articles)
 
 
 @dataclass(slots=True)
@@ -239,18 +239,18 @@ def survey_split(split: Split, config: CleanConfig, hash_lines: bool) -> tuple[l
     return document_origins(items), hashes, per_item
 
 
-def process_split_for_spool(unit: tuple[Split, Verdicts, int], config: CleanConfig) -> SpooledBatch:
-    """The second read of a split, on a worker: its items as the parent admitted them
-    (:func:`cleanpress.splits.admitted_items`), through the stages, packed for the spool."""
-    split, verdicts, first_order = unit
-    items = read_split(split, config)
-    return process_batch_for_spool(admitted_items(items, 0, len(items), verdicts, first_order), config)
+def process_split_for_spool(unit: tuple[Split, int, int, Verdicts, int], config: CleanConfig) -> SpooledBatch:
+    """The second read of a split, on a worker: its items ``start`` to ``stop`` as the parent
+    admitted them (:func:`cleanpress.splits.admitted_items`), through the stages, packed for the spool."""
+    split, start, stop, verdicts, first_order = unit
+    return process_batch_for_spool(admitted_items(read_split(split, config), start, stop, verdicts, first_order), config)
 
 
-def _surveyed(inputs: list[Any], config: CleanConfig) -> tuple[list[tuple[Split, Verdicts, int]], LineFrequencies | None]:
-    """Every split of the input with its verdicts and first document number, and the corpus line
-    frequencies when the configuration asks for them: the first pass, read on the workers; the
-    parent sees origins and line hashes, never a record."""
+def _surveyed(inputs: list[Any], config: CleanConfig) -> tuple[list[tuple[Split, int, int, Verdicts, int]], LineFrequencies | None]:
+    """The units of work: every split of the input in pieces of at most ``batch_size`` items,
+    with their verdicts and first document numbers; and the corpus line frequencies when the
+    configuration asks for them. The first pass, read on the workers: the parent sees origins
+    and line hashes, never a record."""
     splits = plan_splits(inputs, split_bytes=LOCAL_SPLIT_BYTES, files_per_split=config.batch_size)
     splits = numbered(splits, list(map_ordered(count_line_breaks, splits, config.workers)))
     hash_lines = config.line_frequency and config.strip_boilerplate
@@ -259,8 +259,10 @@ def _surveyed(inputs: list[Any], config: CleanConfig) -> tuple[list[tuple[Split,
     units, order = [], 0
     for split, (origins, hashes, sizes) in zip(splits, map_ordered(partial(survey_split, config=config, hash_lines=hash_lines), splits, config.workers)):
         verdicts, admitted = admission.admit(origins)
-        units.append((split, verdicts, order))
-        order += sum(admitted)
+        for start in range(0, len(origins), config.batch_size):
+            stop = min(start + config.batch_size, len(origins))
+            units.append((split, start, stop, {k: v for k, v in verdicts.items() if start <= k < stop}, order))
+            order += sum(admitted[start:stop])
         if hash_lines:
             per_item = np.asarray(sizes, dtype=np.int64)
             counted = np.asarray(admitted) & (per_item >= 0)  # a repeated id is not a document of the corpus

@@ -39,6 +39,7 @@ The result is byte-identical to the local engine's on the same input and setting
 from __future__ import annotations
 
 from array import array
+import socket
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -54,7 +55,7 @@ from .executor import batched
 from .fingerprint import Fingerprint
 from .linefreq import BatchedCount, LineFrequencies, batch_line_hashes, use_corpus_frequencies
 from .persistent import PersistentIndex
-from .readers import Item
+from .readers import InputError, Item
 from .shingle_store import jaccard
 from .splits import DEFAULT_SPLIT_BYTES, Admission, Split, admitted_items, count_line_breaks, document_origins, numbered, plan_splits, read_split
 
@@ -95,6 +96,29 @@ def dask_client(scheduler: str | None = None, workers: int = 1) -> Iterator[Any]
 
 
 # ------------------------------------------------------------------------------ on the workers
+
+
+def visible(split: Split) -> Split:
+    """The split, once this worker is known to see its files: a file the client found but a
+    worker does not is a cluster without shared storage, which must stop the run rather than
+    turn every document into a skipped "cannot read file" record."""
+    for source in split.files:
+        if source.path is not None and not source.path.exists():
+            raise InputError(
+                f"{source.name}: not found on the Dask worker on {socket.gethostname()}: the workers read the input "
+                "themselves, so it must be on storage they all mount under the same path; or use --read-on client"
+            )
+    return split
+
+
+def worker_line_breaks(split: Split) -> int:
+    """:func:`~cleanpress.splits.count_line_breaks`, on a worker that sees the file."""
+    return count_line_breaks(visible(split))
+
+
+def worker_read(split: Split, config: CleanConfig) -> list[Item]:
+    """:func:`~cleanpress.splits.read_split`, on a worker that sees the files."""
+    return read_split(visible(split), config)
 
 
 def partition_line_hashes(items: list[Item]) -> tuple[Any, list[int]]:
@@ -212,7 +236,7 @@ def process_inputs(
     on the workers too. The outcomes are the same as reading in the client."""
     _distributed()
     splits = plan_splits(inputs, split_bytes=split_bytes, files_per_split=config.batch_size)
-    breaks = [client.submit(count_line_breaks, split, pure=False) if split.lines is not None else 0 for split in splits]
+    breaks = [client.submit(worker_line_breaks, split, pure=False) if split.lines is not None else 0 for split in splits]
     splits = numbered(splits, [b if isinstance(b, int) else b.result() for b in breaks])
     read = [_read(split, config, client) for split in splits]
     admitted = _admitted_partitions(read, config, client)
@@ -231,7 +255,7 @@ def _read(split: Split, config: CleanConfig, client: Any) -> Any:
     """A future of the split's items: read by a worker, or by the client for standard input."""
     if split.in_client:
         return client.scatter(read_split(split, config))
-    return client.submit(read_split, split, config, pure=False)
+    return client.submit(worker_read, split, config, pure=False)
 
 
 def _admitted_partitions(read: list[Any], config: CleanConfig, client: Any) -> deque[tuple[Any, int]]:

@@ -158,6 +158,18 @@ def test_clusters_are_formed_on_the_workers(cluster, planted, tmp_path, monkeypa
     assert_identical(tmp_path / "local", tmp_path / "dask")
 
 
+def test_a_worker_that_cannot_see_the_input_stops_the_run_clearly(cluster, tmp_path):
+    """Workers without the client's storage: a clear error naming the file and the way out, not a
+    corpus of "cannot read file" records."""
+    from cleanpress.dask_engine import worker_read
+    from cleanpress.readers import InputError, InputFile
+    from cleanpress.splits import Split
+
+    gone = InputFile(str(tmp_path / "crawl.jsonl"), tmp_path / "crawl.jsonl", "jsonl")
+    with pytest.raises(InputError, match="crawl.jsonl: not found on the Dask worker.*--read-on client"):
+        cluster.submit(worker_read, Split((gone,)), CleanConfig()).result()
+
+
 def test_cli_rejects_bad_combinations(tmp_path):
     result = run_cli("clean", SEEDS, "-o", tmp_path / "out", "--engine", "spark")
     assert result.exit_code == 2 and "--engine" in result.output

@@ -57,7 +57,7 @@ from .linefreq import BatchedCount, LineFrequencies, batch_line_hashes, use_corp
 from .persistent import PersistentIndex
 from .readers import InputError, Item
 from .shingle_store import jaccard
-from .splits import DEFAULT_SPLIT_BYTES, Admission, Split, admitted_items, count_line_breaks, document_origins, numbered, plan_splits, read_split
+from .splits import DEFAULT_SPLIT_BYTES, Admission, Split, admitted_items, admitted_pieces, count_line_breaks, document_origins, numbered, plan_splits, read_split
 
 T = TypeVar("T")
 INSTALL_HINT = "the Dask engine needs dask and distributed: pip install 'cleanpress[dask]'"
@@ -269,11 +269,9 @@ def _admitted_partitions(read: list[Any], config: CleanConfig, client: Any) -> d
         found = origin.result()
         origin.release()
         verdicts, admitted = admission.admit(found)
-        for start in range(0, len(found), config.batch_size):
-            stop = min(start + config.batch_size, len(found))
-            chunk = {k: v for k, v in verdicts.items() if start <= k < stop}
-            partitions.append((client.submit(admitted_items, items, start, stop, chunk, order, pure=False), stop - start))
-            order += sum(admitted[start:stop])
+        for start, stop, chunk, first in admitted_pieces(verdicts, admitted, order, config.batch_size):
+            partitions.append((client.submit(admitted_items, items, start, stop, chunk, first, pure=False), stop - start))
+        order += sum(admitted)
     return partitions
 
 

@@ -38,7 +38,7 @@ from .linefreq import BatchedCount, LineFrequencies, batch_line_hashes, corpus_f
 from .persistent import PersistentIndex, open_index
 from .readers import InputError, Item, document_from_record, read_documents, replayable_stdin
 from .repair import repair_text
-from .splits import Admission, Split, Verdicts, admitted_items, count_line_breaks, document_origins, numbered, plan_splits, read_split
+from .splits import Admission, Split, Verdicts, admitted_items, admitted_pieces, count_line_breaks, document_origins, numbered, plan_splits, read_split
 from .writers import open_output
 
 ProgressCallback = Callable[[int], None]
@@ -177,44 +177,29 @@ def _processed(
     """:func:`process`, from ``units`` of work that ``work`` turns into processed batches, in order."""
     index = DuplicateIndex(config, spool_dir=spool_dir, keep_signatures=persistent is not None)
     try:
-        yield from _process(units, work, config, index, spool_dir=spool_dir, progress=progress,
-                            line_frequencies=line_frequencies, persistent=persistent)
+        if persistent is not None:
+            index.vocabulary.update(persistent.anchor_names())
+            for indexed in persistent.fingerprints():
+                index.add_indexed(indexed)
+        with tempfile.TemporaryFile(dir=spool_dir, prefix="cleanpress-spool-") as spool:
+            for batch in map_ordered(work, units, config.workers, initializer=use_corpus_frequencies, initargs=(line_frequencies,)):
+                for item in batch.set_aside:
+                    yield set_aside_outcome(item)
+                for fp in batch.fingerprints:
+                    index.add(fp)
+                spool.write(batch.spooled)  # one pickle record, as _read_spool reads them
+                if progress is not None:
+                    progress(len(batch.set_aside) + len(batch.fingerprints))
+            resolved = index.resolve()
+            if persistent is not None:
+                persistent.stage(index.kept(resolved), index.vocabulary)
+            decisions = {decision.order: decision for decision in resolved}
+            spool.seek(0)
+            for doc in _read_spool(spool):
+                decision = decisions.get(doc.order)
+                yield Outcome("duplicate", doc, decision) if decision else Outcome("kept", doc)
     finally:
         index.close()
-
-
-def _process(
-    units: Iterable[Any],
-    work: Callable[[Any], SpooledBatch],
-    config: CleanConfig,
-    index: DuplicateIndex,
-    *,
-    spool_dir: str | os.PathLike[str] | None,
-    progress: ProgressCallback | None,
-    line_frequencies: LineFrequencies | None,
-    persistent: PersistentIndex | None,
-) -> Iterator[Outcome]:
-    if persistent is not None:
-        index.vocabulary.update(persistent.anchor_names())
-        for indexed in persistent.fingerprints():
-            index.add_indexed(indexed)
-    with tempfile.TemporaryFile(dir=spool_dir, prefix="cleanpress-spool-") as spool:
-        for batch in map_ordered(work, units, config.workers, initializer=use_corpus_frequencies, initargs=(line_frequencies,)):
-            for item in batch.set_aside:
-                yield set_aside_outcome(item)
-            for fp in batch.fingerprints:
-                index.add(fp)
-            spool.write(batch.spooled)  # one pickle record, as _read_spool reads them
-            if progress is not None:
-                progress(len(batch.set_aside) + len(batch.fingerprints))
-        resolved = index.resolve()
-        if persistent is not None:
-            persistent.stage(index.kept(resolved), index.vocabulary)
-        decisions = {decision.order: decision for decision in resolved}
-        spool.seek(0)
-        for doc in _read_spool(spool):
-            decision = decisions.get(doc.order)
-            yield Outcome("duplicate", doc, decision) if decision else Outcome("kept", doc)
 
 
 def set_aside_outcome(item: Item) -> Outcome:
@@ -259,10 +244,8 @@ def _surveyed(inputs: list[Any], config: CleanConfig) -> tuple[list[tuple[Split,
     units, order = [], 0
     for split, (origins, hashes, sizes) in zip(splits, map_ordered(partial(survey_split, config=config, hash_lines=hash_lines), splits, config.workers)):
         verdicts, admitted = admission.admit(origins)
-        for start in range(0, len(origins), config.batch_size):
-            stop = min(start + config.batch_size, len(origins))
-            units.append((split, start, stop, {k: v for k, v in verdicts.items() if start <= k < stop}, order))
-            order += sum(admitted[start:stop])
+        units += [(split, *piece) for piece in admitted_pieces(verdicts, admitted, order, config.batch_size)]
+        order += sum(admitted)
         if hash_lines:
             per_item = np.asarray(sizes, dtype=np.int64)
             counted = np.asarray(admitted) & (per_item >= 0)  # a repeated id is not a document of the corpus
@@ -396,6 +379,42 @@ def run(
     return RunResult(output=Path(output), report={**report, "seconds": round(time.perf_counter() - started, 3)})
 
 
+def _outcomes(
+    inputs: list[str | os.PathLike[str]],
+    config: CleanConfig,
+    spool_dir: str | os.PathLike[str],
+    *,
+    progress: ProgressCallback | None,
+    persistent: PersistentIndex | None,
+    client: Any,
+    read_on: str,
+    split_bytes: int | None,
+) -> Iterator[Outcome]:
+    """Every input's outcome, from the engine and the reader the run asks for: the local engine
+    reads in this process when it works alone, on its workers otherwise; the Dask engine reads on
+    its workers or in the client. The line-frequency first pass reads where the run reads."""
+    if client is not None and read_on == "workers":
+        from . import dask_engine
+
+        sizing = {"split_bytes": split_bytes} if split_bytes else {}
+        yield from dask_engine.process_inputs(inputs, config, client, progress=progress, persistent=persistent, **sizing)
+        return
+    if client is None and config.workers > 1:  # the parent then parses no record
+        units, frequencies = _surveyed(inputs, config)
+        yield from _processed(units, partial(process_split_for_spool, config=config), config, spool_dir=spool_dir,
+                              progress=progress, line_frequencies=frequencies, persistent=persistent)
+        return
+    counted = config.line_frequency and config.strip_boilerplate
+    frequencies = count_lines(read_documents(inputs, config), workers=config.workers, batch_size=config.batch_size) if counted else None
+    documents = read_documents(inputs, config)
+    if client is not None:
+        from . import dask_engine
+
+        yield from dask_engine.process(documents, config, client, progress=progress, line_frequencies=frequencies, persistent=persistent)
+    else:
+        yield from process(documents, config, spool_dir=spool_dir, progress=progress, line_frequencies=frequencies, persistent=persistent)
+
+
 def _run(
     inputs: list[str | os.PathLike[str]],
     output: str | os.PathLike[str],
@@ -410,28 +429,9 @@ def _run(
     read_on: str = "client",
     split_bytes: int | None = None,
 ) -> dict[str, Any]:
-    workers_read = client is not None and read_on == "workers"  # then the first pass is theirs too
-    local_workers_read = client is None and config.workers > 1  # the parent then parses no record
-    counted = config.line_frequency and config.strip_boilerplate and not workers_read and not local_workers_read
-    frequencies = count_lines(read_documents(inputs, config), workers=config.workers, batch_size=config.batch_size) if counted else None
-    if local_workers_read:
-        units, frequencies = _surveyed(inputs, config)
     with open_output(output, config, force=force, manifest_dir=manifest_dir) as folder:
-        documents = read_documents(inputs, config)
-        if local_workers_read:
-            outcomes = _processed(units, partial(process_split_for_spool, config=config), config, spool_dir=folder.staging,
-                                  progress=progress, line_frequencies=frequencies, persistent=persistent)
-        elif workers_read:
-            from . import dask_engine
-
-            sizing = {"split_bytes": split_bytes} if split_bytes else {}
-            outcomes = dask_engine.process_inputs(inputs, config, client, progress=progress, persistent=persistent, **sizing)
-        elif client is not None:
-            from . import dask_engine
-
-            outcomes = dask_engine.process(documents, config, client, progress=progress, line_frequencies=frequencies, persistent=persistent)
-        else:
-            outcomes = process(documents, config, spool_dir=folder.staging, progress=progress, line_frequencies=frequencies, persistent=persistent)
+        outcomes = _outcomes(inputs, config, folder.staging, progress=progress, persistent=persistent,
+                             client=client, read_on=read_on, split_bytes=split_bytes)
         for outcome in outcomes:
             if outcome.skipped is not None and outcome.document is None and not outcome.skipped.not_a_document and config.strict:  # an input problem
                 raise InputError(f"{outcome.skipped.where}: {outcome.skipped.reason} (--strict)")

@@ -207,3 +207,20 @@ def admitted_items(items: Sequence[Item], start: int, stop: int, verdicts: Verdi
                 order += 1
         result.append(item)
     return result
+
+
+def admitted_pieces(verdicts: Verdicts, admitted: Sequence[bool], first_order: int, size: int) -> list[tuple[int, int, Verdicts, int]]:
+    """A split's items cut in pieces of at most ``size``: ``(start, stop, their verdicts, their
+    first document number)``, for :func:`admitted_items` (:meth:`Admission.admit` gave
+    ``verdicts`` and ``admitted``; ``first_order`` is the split's first document number).
+
+    >>> admitted_pieces({1: ("x", "duplicate id (first read at f:1)")}, [True, False, True], 10, 2)
+    [(0, 2, {1: ('x', 'duplicate id (first read at f:1)')}, 10), (2, 3, {}, 11)]
+    """
+    pieces = []
+    order = first_order
+    for start in range(0, len(admitted), size):
+        stop = min(start + size, len(admitted))
+        pieces.append((start, stop, {k: v for k, v in verdicts.items() if start <= k < stop}, order))
+        order += sum(admitted[start:stop])
+    return pieces

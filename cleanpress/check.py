@@ -55,6 +55,7 @@ UNICODE_ENCODINGS = frozenset({"utf-8", "utf-16", "utf_16_le", "utf_16_be", "utf
 #: Documents listed per check in every format (the counts are always complete).
 LISTED_DOCUMENTS = 50
 EXAMPLE_CHARS = 60  # characters of a removed line quoted as an example
+CLEAN_CORPUS_NAMES = frozenset({"corpus.jsonl", "corpus.jsonl.gz", "corpus.parquet", "corpus"})  # what clean writes
 #: Settings a configuration file or the command line may give besides thresholds.
 READ_SETTINGS = ("text_field", "id_field", "workers", "batch_size", "line_frequency", "max_document_bytes")
 
@@ -226,15 +227,17 @@ class Findings:
     duplicate: dict[str, Any] | None = None  # the Decision record of a dropped duplicate
 
 
-def measure_corpus(paths: Iterable[str | os.PathLike[str]], config: CleanConfig, require_field: tuple[str, ...] = ()) -> Iterator[Findings]:
+def measure_corpus(
+    paths: Iterable[str | os.PathLike[str]], config: CleanConfig, require_field: tuple[str, ...] = (), *, stripped: bool = False
+) -> Iterator[Findings]:
     """Findings for every input under ``paths``: documents first (in input order), then the
-    inputs the readers skipped."""
+    inputs the readers skipped. ``stripped``: the texts are already stripped (see :func:`measure_document`)."""
     paths = list(paths)
     config = replace(config, repair=True, strip_boilerplate=False, min_chars=1)
     frequencies = count_lines(read_documents(paths, config), workers=config.workers, batch_size=config.batch_size) if config.line_frequency else None
     skipped: list[Findings] = []
     documents = _documents_only(process(read_documents(paths, config), config), skipped)
-    work = partial(_measure_batch, config=config, require_field=require_field)
+    work = partial(_measure_batch, config=config, require_field=require_field, stripped=stripped)
     # Only kept and dropped documents go to the workers, and process() yields them after its own
     # workers have finished: the two process pools never run at the same time.
     for results in map_ordered(work, batched(documents, config.batch_size), config.workers,
@@ -263,15 +266,21 @@ def skipped_findings(outcome: Outcome) -> Findings:
     return Findings(skip.id, skip.source, skip.line, "unreadable", reason=skip.reason, damage=damage)
 
 
-def _measure_batch(batch: list[Outcome], config: CleanConfig, require_field: tuple[str, ...]) -> list[Findings]:
-    return [measure_document(outcome, config, require_field) for outcome in batch]
+def _measure_batch(batch: list[Outcome], config: CleanConfig, require_field: tuple[str, ...], stripped: bool) -> list[Findings]:
+    return [measure_document(outcome, config, require_field, stripped=stripped) for outcome in batch]
 
 
-def measure_document(outcome: Outcome, config: CleanConfig, require_field: tuple[str, ...] = ()) -> Findings:
-    """Boilerplate, damage and shape of one kept or dropped document (its text repaired, not stripped)."""
+def measure_document(outcome: Outcome, config: CleanConfig, require_field: tuple[str, ...] = (), *, stripped: bool = False) -> Findings:
+    """Boilerplate, damage and shape of one kept or dropped document (its text repaired, not stripped).
+
+    A text that is already stripped (``stripped``: a ``clean`` run's corpus) has lost the page
+    around its article, so the rules that judge a line by where it stands, and the line model that
+    reads its neighbours, would take the article's first and last lines for a page's edges: it is
+    measured as extracted HTML is, by the pattern rules that name chrome on their own (share and
+    comment prompts, sidebar headings and their lists, copyright and contact lines, widgets)."""
     doc = outcome.document
     assert doc is not None
-    result = strip(doc.text, lang=doc.lang, min_repeat=config.min_repeat, mode="html" if doc.format == "html" else "text",
+    result = strip(doc.text, lang=doc.lang, min_repeat=config.min_repeat, mode="html" if doc.format == "html" or stripped else "text",
                    use_model=config.line_model, headline=config.headline, line_frequency=corpus_frequencies())
     removed = [r for r in result.removed if r.text.strip() and r.rule != HEADLINE_RULE]  # a headline is no chrome
     return Findings(
@@ -384,25 +393,46 @@ class CheckReport:
 
 
 def check_corpus(
-    paths: Iterable[str | os.PathLike[str]], thresholds: Thresholds | None = None, config: CleanConfig | None = None
+    paths: Iterable[str | os.PathLike[str]], thresholds: Thresholds | None = None, config: CleanConfig | None = None,
+    *, stripped: bool | None = None,
 ) -> CheckReport:
     """Measure the corpus under ``paths`` and compare it with ``thresholds``.
 
     ``config`` gives the reading options (text and id fields, workers, line frequencies); the
-    stages are run as ``check`` needs them whatever it says. Raises
-    :class:`cleanpress.readers.InputError` for a path that does not exist."""
+    stages are run as ``check`` needs them whatever it says. ``stripped`` says whether the texts
+    are already stripped (:func:`measure_document`); None: when ``paths`` are a ``clean`` run's
+    corpus (:func:`is_clean_output`). Raises :class:`cleanpress.readers.InputError` for a path
+    that does not exist."""
     thresholds = thresholds or Thresholds()
     paths = [str(path) for path in paths]
-    findings = list(measure_corpus(paths, config or CleanConfig(), thresholds.require_field))
-    return build_report(paths, findings, thresholds)
+    stripped = is_clean_output(paths) if stripped is None else stripped
+    findings = list(measure_corpus(paths, config or CleanConfig(), thresholds.require_field, stripped=stripped))
+    return build_report(paths, findings, thresholds, stripped=stripped)
 
 
-def build_report(paths: list[str], findings: list[Findings], thresholds: Thresholds) -> CheckReport:
-    """The checks of a corpus from the findings of its documents."""
+def is_clean_output(paths: Iterable[str | os.PathLike[str]]) -> bool:
+    """Whether every path is the corpus a ``clean`` run wrote: ``corpus.jsonl`` (or its ``.gz``,
+    ``.zst``, ``.parquet`` or ``corpus/`` form) beside the run's ``report.json``."""
+    paths = [Path(path) for path in paths]
+    for path in paths:
+        if path.name not in CLEAN_CORPUS_NAMES:
+            return False
+        try:
+            report = json.loads((path.parent / "report.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not isinstance(report, dict) or not {"documents", "boilerplate", "config"} <= set(report):
+            return False
+    return bool(paths)
+
+
+def build_report(paths: list[str], findings: list[Findings], thresholds: Thresholds, *, stripped: bool = False) -> CheckReport:
+    """The checks of a corpus from the findings of its documents (``stripped``: how boilerplate
+    was measured, :func:`measure_document`)."""
     read = len(findings)
     checks = [
         duplicate_check(findings, read, thresholds),
-        boilerplate_check(findings, thresholds),
+        boilerplate_check(findings, thresholds, stripped=stripped),
         damage_check(findings, read, thresholds),
         short_check(findings, read, thresholds),
         unreadable_check(findings, read, thresholds),
@@ -435,7 +465,7 @@ def duplicate_check(findings: list[Findings], read: int, thresholds: Thresholds)
     )
 
 
-def boilerplate_check(findings: list[Findings], thresholds: Thresholds) -> Check:
+def boilerplate_check(findings: list[Findings], thresholds: Thresholds, *, stripped: bool = False) -> Check:
     lines = sum(f.lines for f in findings)
     removed = sum(f.removed for f in findings)
     rules: Counter[str] = Counter()
@@ -445,7 +475,8 @@ def boilerplate_check(findings: list[Findings], thresholds: Thresholds) -> Check
     return Check(
         "boilerplate", "non-blank lines the boilerplate stage would remove, over all non-blank lines",
         _rate(removed, lines), thresholds.max_boilerplate,
-        details={"lines": lines, "removed": removed, "documents": len(with_chrome), "rules": dict(rules.most_common(10))},
+        details={"lines": lines, "removed": removed, "documents": len(with_chrome), "rules": dict(rules.most_common(10)),
+                 "measured_as": "stripped text" if stripped else "pages"},
         offenders=[_offender(f, f"{f.id}: {f.removed} of {f.lines} lines are boilerplate "
                                 f"({_top(Counter(f.removed_rules))}), e.g. line {f.first_removed[0]}: "
                                 f"{f.first_removed[1]!r}") for f in with_chrome if f.first_removed],
@@ -559,8 +590,11 @@ def _table_summary(check: Check) -> list[str]:
     """The language mix and the boilerplate rules that fire most, always shown."""
     if check.name == "languages" and check.details["shares"]:
         return ["languages: " + ", ".join(f"{lang} {share:.0%}" for lang, share in check.details["shares"].items())]
-    if check.name == "boilerplate" and check.details["rules"]:
-        return ["boilerplate rules: " + ", ".join(f"{rule} {n}" for rule, n in check.details["rules"].items())]
+    if check.name == "boilerplate":
+        notes = ["boilerplate rules: " + ", ".join(f"{rule} {n}" for rule, n in check.details["rules"].items())] if check.details["rules"] else []
+        if check.details["measured_as"] == "stripped text":
+            notes.append("boilerplate measured as stripped text (a clean run's corpus): only chrome that pattern rules name on their own; --pages to judge every line")
+        return notes
     return []
 
 

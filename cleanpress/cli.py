@@ -183,6 +183,7 @@ def check(
     workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Worker processes [1]."),
     line_frequency: Optional[bool] = typer.Option(None, "--line-frequency/--no-line-frequency", help="Count lines across the corpus first, as clean does [on]."),
     config_file: Optional[Path] = typer.Option(None, "--config", help="Read settings from this cleanpress.toml or pyproject.toml instead of searching for one."),
+    stripped: Optional[bool] = typer.Option(None, "--stripped/--pages", help="Boilerplate: the texts are already stripped (count only chrome that pattern rules name on their own) or whole pages (judge every line by where it stands too) [stripped for the corpus a clean run wrote, pages otherwise]."),
 ) -> None:
     """Measure a corpus (duplicates, boilerplate, damaged text, shape) and fail when a threshold is exceeded.
 
@@ -198,7 +199,7 @@ def check(
     given = {name: value for name, value in locals().items() if name in names and value not in (None, [])}
     try:
         thresholds, config, _ = load_settings(given, config_file=config_file)
-        report = check_corpus(inputs, thresholds, config)
+        report = check_corpus(inputs, thresholds, config, stripped=stripped)
     except (SettingsError, InputError) as error:
         _fail(str(error))
     typer.echo(RENDERERS[output_format](report), nl=False)

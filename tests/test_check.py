@@ -53,6 +53,35 @@ def test_the_corpus_that_clean_wrote_passes_with_defaults(cleaned_corpus):
     assert "PASSED" in result.stdout and "FAIL" not in result.stdout
 
 
+def test_a_clean_run_s_corpus_is_measured_as_stripped_text(cleaned_corpus, tmp_path):
+    """Beside its report.json, clean's corpus is taken for stripped text; a copy elsewhere, or
+    --pages, is measured as pages; --stripped forces the other way."""
+    def measured(*args: object) -> str:
+        result = run_cli("check", *args, "--format", "json")
+        return checks_by_name(json.loads(result.stdout))["boilerplate"]["details"]["measured_as"]
+
+    elsewhere = tmp_path / "corpus.jsonl"
+    elsewhere.write_bytes(cleaned_corpus.read_bytes())
+    assert measured(cleaned_corpus) == "stripped text"
+    assert measured(elsewhere) == "pages"
+    assert measured(cleaned_corpus, "--pages") == "pages"
+    assert measured(elsewhere, "--stripped") == "stripped text"
+    assert "measured as stripped text" in run_cli("check", cleaned_corpus).stdout
+
+
+def test_stripped_text_counts_chrome_named_by_patterns_not_by_position(tmp_path):
+    """A run of menu words above an article is chrome by where it stands: a page's, not a stripped
+    text's. A copyright line and a share prompt are chrome wherever they stand."""
+    article = seed_text(ARTICLE)
+    menu = write_jsonl(tmp_path / "menu.jsonl", [{"id": "m", "text": "Home\nSport\nWorld\nCulture\n" + article}])
+    as_pages = checks_by_name(check_corpus([menu], stripped=False).to_dict())["boilerplate"]
+    as_text = checks_by_name(check_corpus([menu], stripped=True).to_dict())["boilerplate"]
+    assert as_pages["details"]["removed"] >= 4 and as_text["details"]["removed"] == 0
+    chrome = write_jsonl(tmp_path / "chrome.jsonl", [{"id": "c", "text": article + "\nShare on Facebook\n© 2024 Example News. All rights reserved."}])
+    report = check_corpus([chrome], stripped=True)
+    assert not report.check("boilerplate").passed and report.check("boilerplate").details["removed"] == 2
+
+
 def test_raw_seeds_fail_on_the_translated_duplicate_and_the_chrome(seeds_report):
     checks = checks_by_name(seeds_report)
     assert not seeds_report["passed"] and seeds_report["documents"] == 5

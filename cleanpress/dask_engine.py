@@ -50,10 +50,9 @@ from .bands import band_keys
 from .config import CleanConfig
 from .dask_components import dask_components
 from .dedup import NO_SIGNATURE, DuplicateIndex, near_band_parameters
-from .document import Document, Skipped
 from .executor import batched
 from .fingerprint import Fingerprint
-from .linefreq import BatchedCount, LineFrequencies, batch_line_hashes, use_corpus_frequencies
+from .linefreq import BatchedCount, LineFrequencies, items_line_hashes, use_corpus_frequencies
 from .persistent import PersistentIndex
 from .readers import InputError, Item
 from .shingle_store import jaccard
@@ -124,9 +123,8 @@ def worker_read(split: Split, config: CleanConfig) -> list[Item]:
 def partition_line_hashes(items: list[Item]) -> tuple[Any, list[int]]:
     """The distinct line hashes of a partition's plain-text documents, one document after the
     other, and how many each document has: what the first pass counts."""
-    sizes: list[int] = []
-    hashes = batch_line_hashes([item.text for item in items if isinstance(item, Document) and item.format == "text"], sizes)
-    return hashes, sizes
+    hashes, sizes = items_line_hashes(items)
+    return hashes, [size for size in sizes if size >= 0]
 
 
 def process_partition(batch: list[Item], config: CleanConfig, frequencies: LineFrequencies | None) -> list[tuple[Item, Fingerprint | None]]:

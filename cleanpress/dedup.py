@@ -31,7 +31,6 @@ joined the cluster only through a third document names that document as ``via``.
 """
 from __future__ import annotations
 
-import math
 import os
 import sys
 from collections import Counter
@@ -248,10 +247,6 @@ class DuplicateIndex:
         """The fingerprints of this run's documents that ``decisions`` (from :meth:`resolve`) keep."""
         dropped = {decision.order for decision in decisions}
         return [fp for p, fp in enumerate(self._fingerprints) if p not in self._indexed and fp.order not in dropped]
-
-    def near_score(self, first: int, second: int) -> float:
-        """Jaccard similarity of two indexed documents' shingle sets (:meth:`near_scores`)."""
-        return self.near_scores([(first, second)])[0]
 
     def near_scores(self, pairs: Sequence[tuple[int, int]]) -> list[float]:
         """Jaccard similarity of the shingle sets of each pair of indexed documents (positions):

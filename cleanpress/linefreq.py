@@ -24,6 +24,7 @@ import regex
 import xxhash
 
 from .boilerplate import letters_only
+from .document import Document
 from .hashcount import HashCounter
 
 MAX_LINE_CHARS = 600  # longer lines are paragraphs: counting them costs memory and finds little
@@ -109,6 +110,22 @@ class LineFrequencies:
         hashes = line_hashes(lines)
         found = self._counter.counts(np.array([0 if h is None else h for h in hashes], dtype=np.uint64))
         return np.where([h is not None for h in hashes], found, 0).astype(np.uint32)
+
+
+def counted_text(item: object) -> str | None:
+    """The text the first pass counts the lines of: a plain-text document's (an HTML page's lines
+    are markup until extraction), else None."""
+    return item.text if isinstance(item, Document) and item.format == "text" else None
+
+
+def items_line_hashes(items: list[object]) -> tuple[np.ndarray, list[int]]:
+    """:func:`batch_line_hashes` of the items' :func:`counted_text`, and how many hashes each
+    counted item has (-1 for an item that is not counted)."""
+    texts = [counted_text(item) for item in items]
+    sizes: list[int] = []
+    hashes = batch_line_hashes([text for text in texts if text is not None], sizes)
+    counted = iter(sizes)
+    return hashes, [-1 if text is None else next(counted) for text in texts]
 
 
 class BatchedCount:

@@ -34,7 +34,7 @@ from .executor import batched, map_ordered
 from .extract import extract
 from .fingerprint import Fingerprint, fingerprint
 from .language import identify_language
-from .linefreq import BatchedCount, LineFrequencies, batch_line_hashes, corpus_frequencies, use_corpus_frequencies
+from .linefreq import BatchedCount, LineFrequencies, batch_line_hashes, corpus_frequencies, counted_text, items_line_hashes, use_corpus_frequencies
 from .persistent import PersistentIndex, open_index
 from .readers import InputError, Item, document_from_record, read_documents, replayable_stdin
 from .repair import repair_text
@@ -216,11 +216,7 @@ def survey_split(split: Split, config: CleanConfig, hash_lines: bool) -> tuple[l
     and, with ``hash_lines``, the distinct line hashes of each plain-text document, one after
     the other, and how many each item has (-1: not a plain-text document, not counted)."""
     items = read_split(split, config)
-    texts = [item.text for item in items if isinstance(item, Document) and item.format == "text"] if hash_lines else []
-    sizes: list[int] = []
-    hashes = batch_line_hashes(texts, sizes)
-    counted = iter(sizes)
-    per_item = [next(counted) if hash_lines and isinstance(item, Document) and item.format == "text" else -1 for item in items]
+    hashes, per_item = items_line_hashes(items) if hash_lines else (np.zeros(0, np.uint64), [-1] * len(items))
     return document_origins(items), hashes, per_item
 
 
@@ -275,7 +271,7 @@ def count_lines(items: Iterable[Item], *, workers: int = 1, batch_size: int = 25
     """The first pass of a run: how many plain-text documents contain each line. The lines are
     hashed on ``workers`` processes, in batches of ``batch_size`` texts; the parent counts."""
     frequencies = LineFrequencies()
-    texts = (item.text for item in items if isinstance(item, Document) and item.format == "text")
+    texts = (text for item in items if (text := counted_text(item)) is not None)
     batches = batched(texts, batch_size)
     for size, hashes in map_ordered(_sized_line_hashes, batches, workers):
         frequencies.add_hashes(hashes, size)

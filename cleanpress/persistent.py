@@ -63,7 +63,13 @@ RECORDED_SETTINGS = (
     "candidate_threshold",
     "min_anchors",
     "min_shared_anchors",
+    "max_length_ratio",
+    "mutual_best",
 )
+# Settings recorded only since a later version, and what the versions that did not record them
+# did: they had no length limit on translations, and always asked for a mutual best match.
+# An index without them was made that way, so a run that differs is told so, not let in.
+UNRECORDED_BEHAVIOUR: dict[str, Any] = {"max_length_ratio": 0.0, "mutual_best": True}
 _PROBE_TEXT = (
     "Prezident Tokayev met Vladimir Putin in Astana on 12 March 2024; the two leaders signed "
     "14 agreements worth $2.5 billion. Токаев и Путин подписали соглашения."
@@ -107,6 +113,17 @@ def index_settings(config: CleanConfig) -> dict[str, Any]:
         **{name: getattr(config, name) for name in RECORDED_SETTINGS},
         "probe": digest.hexdigest(),
     }
+
+
+def with_unrecorded_behaviour(stored: dict[str, Any]) -> dict[str, Any]:
+    """An index's recorded settings, completed with what versions that recorded fewer did.
+
+    >>> with_unrecorded_behaviour({"ngram": 5})["max_length_ratio"]
+    0.0
+    >>> with_unrecorded_behaviour({"max_length_ratio": 3.0})["max_length_ratio"]
+    3.0
+    """
+    return {**UNRECORDED_BEHAVIOUR, **stored}
 
 
 def settings_differences(stored: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
@@ -191,8 +208,8 @@ class PersistentIndex(ABC):
 
     # what a store implements
     @abstractmethod
-    def stored_settings(self) -> dict[str, Any] | None:
-        """The settings the index was created with; None for a new, empty index."""
+    def _recorded_settings(self) -> dict[str, Any] | None:
+        """The settings as the index records them; None for a new, empty index."""
 
     @abstractmethod
     def _initialise(self, settings: dict[str, Any]) -> None: ...
@@ -227,6 +244,11 @@ class PersistentIndex(ABC):
     def close(self) -> None: ...
 
     # shared behaviour
+    def stored_settings(self) -> dict[str, Any] | None:
+        """The settings the index was created with; None for a new, empty index."""
+        recorded = self._recorded_settings()
+        return None if recorded is None else with_unrecorded_behaviour(recorded)
+
     def check_settings(self, config: CleanConfig) -> None:
         """Record the settings in a new index; refuse a run whose settings differ from the index's."""
         wanted = index_settings(config)
@@ -294,7 +316,7 @@ class SQLiteIndex(PersistentIndex):
         except sqlite3.DatabaseError as error:
             raise PersistentIndexError(f"{self.location}: not a usable SQLite index ({error})") from error
 
-    def stored_settings(self) -> dict[str, Any] | None:
+    def _recorded_settings(self) -> dict[str, Any] | None:
         row = self._db.execute("SELECT value FROM settings WHERE key = 'settings'").fetchone()
         return json.loads(row[0]) if row else None
 
@@ -382,7 +404,7 @@ class RedisIndex(PersistentIndex):
     def _key(self, part: str) -> str:
         return self._prefix + part
 
-    def stored_settings(self) -> dict[str, Any] | None:
+    def _recorded_settings(self) -> dict[str, Any] | None:
         value = self._redis.get(self._key("settings"))
         return json.loads(value) if value else None
 

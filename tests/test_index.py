@@ -1,10 +1,12 @@
 """The persistent index (``clean --index``): incremental runs against SQLite and a real Redis."""
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -125,6 +127,32 @@ def test_an_index_refuses_a_run_with_other_settings(tmp_path, index_location):
     result = run_cli("clean", SEEDS, "-o", tmp_path / "out3", "--near-threshold", "0.9", "--index", index_location, "-q")
     assert result.exit_code == 2
     assert "near_threshold: index 0.7, this run 0.9" in result.output
+
+
+def test_an_index_refuses_a_run_with_other_translated_duplicate_rules(tmp_path, index_location):
+    cleanpress.run([SEEDS], tmp_path / "out1", index=index_location)
+    with pytest.raises(IndexMismatchError, match="max_length_ratio: index 3.0, this run 2.0"):
+        cleanpress.run([SEEDS], tmp_path / "out2", CleanConfig(max_length_ratio=2.0), index=index_location)
+    result = run_cli("clean", SEEDS, "-o", tmp_path / "out3", "--no-mutual-best", "--index", index_location, "-q")
+    assert result.exit_code == 2
+    assert "mutual_best: index True, this run False" in result.output
+    assert not (tmp_path / "out2").exists() and not (tmp_path / "out3").exists()
+
+
+def test_an_index_that_does_not_record_the_length_limit_counts_as_made_without_one(tmp_path):
+    """Versions before the length limit recorded neither it nor mutual-best, and had no limit."""
+    location = tmp_path / "index.sqlite"
+    cleanpress.run([SEEDS], tmp_path / "out1", index=str(location))
+    with sqlite3.connect(location) as db:  # the index as such a version left it
+        (recorded,) = db.execute("SELECT value FROM settings WHERE key = 'settings'").fetchone()
+        older = {k: v for k, v in json.loads(recorded).items() if k not in ("max_length_ratio", "mutual_best")}
+        db.execute("UPDATE settings SET value = ? WHERE key = 'settings'", (json.dumps(older),))
+    with open_index(str(location)) as stored:
+        assert stored.stored_settings()["max_length_ratio"] == 0.0
+    with pytest.raises(IndexMismatchError, match="max_length_ratio: index 0.0, this run 3.0"):
+        cleanpress.run([SEEDS], tmp_path / "out2", index=str(location))
+    again = cleanpress.run([SEEDS], tmp_path / "out3", CleanConfig(max_length_ratio=0), index=str(location))
+    assert again.report["documents"]["kept"] == 0  # the same seeds again: all already in the index
 
 
 def test_a_failed_run_adds_nothing_to_the_index(tmp_path, index_location):

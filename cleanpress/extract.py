@@ -1,8 +1,10 @@
-"""HTML extraction: the article text of an HTML page, by ``trafilatura``.
+"""HTML extraction: the article text of an HTML page, and its title and date, by ``trafilatura``.
 
 trafilatura finds the main content of a page far better than line rules can (it sees the markup);
 what it leaves (related-story lists, prompts, footers) goes through the boilerplate stage like
-any plain text.
+any plain text. The headline is usually outside the text it extracts, so the title (and the
+publication date) come from the page's metadata: ``<title>``, Open Graph and JSON-LD fields,
+the ``<h1>``, dated URLs.
 
 >>> page = ("<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article>"
 ...         "<h1>Gas talks in Moscow</h1><p>" + "Tokayev met Putin to discuss gas projects. " * 5
@@ -17,6 +19,8 @@ import trafilatura
 from trafilatura.settings import use_config
 
 from .document import Document
+
+DATE_SEARCH = {"extensive_search": False, "original_date": True}  # the publication date, from metadata and URL only
 
 PRECISION_FALLBACK = 0.5  # keep precision mode's text when it has at least this share of the default's
 _CONFIG = use_config()
@@ -52,8 +56,34 @@ def _trafilatura_text(html: str, *, favor_precision: bool) -> str:
     return text or ""
 
 
+def page_metadata(html: str) -> dict[str, str]:
+    """The title and publication date (``YYYY-MM-DD``) a page declares; only those it has.
+
+    >>> page_metadata("<html><head><title>Gas talks in Moscow | Example News</title>"
+    ...               "<meta property='og:title' content='Gas talks in Moscow'>"
+    ...               "<meta property='article:published_time' content='2024-03-12T09:30:00Z'>"
+    ...               "</head><body><p>Text.</p></body></html>")
+    {'title': 'Gas talks in Moscow', 'date': '2024-03-12'}
+    >>> page_metadata("<html><body><p>No title here.</p></body></html>")
+    {}
+    """
+    found = trafilatura.extract_metadata(html, date_config=DATE_SEARCH, extensive=False)
+    if found is None:
+        return {}
+    title = " ".join((found.title or "").split())  # markup titles carry line breaks and runs of spaces
+    fields = {"title": title, "date": found.date or ""}
+    return {name: value for name, value in fields.items() if value}
+
+
 def extract(doc: Document) -> Document:
-    """Replace an HTML document's markup by its extracted text; plain text passes unchanged."""
+    """Replace an HTML document's markup by its extracted text, and take its title (a
+    ``title`` field) and date from the markup unless the input gave them; plain text passes
+    unchanged."""
     if doc.format == "html":
+        metadata = page_metadata(doc.text)
         doc.text = html_to_text(doc.text)
+        if "title" in metadata:
+            doc.metadata.setdefault("title", metadata["title"])
+        if doc.date is None and "date" in metadata:
+            doc.date = metadata["date"]
     return doc

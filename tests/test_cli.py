@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
+from cleanpress.readers import split_date_header
 from conftest import OTHER_ARTICLE, TRANSLATION_PAIR, read_jsonl, run_cli, seed_text
 
 
@@ -165,6 +166,25 @@ def test_html_files_are_extracted_first(tmp_path):
     (doc,) = read_jsonl(tmp_path / "out" / "corpus.jsonl")
     assert "<p>" not in doc["text"] and "Početna" not in doc["text"]
     assert "Tokajev je stigao 11. novembra" in doc["text"] and doc["lang"] in ("bs", "hr", "sr")
+
+
+def test_an_html_page_gives_its_title_and_date_from_the_markup(tmp_path):
+    def article(stem: str) -> str:  # without the seeds' " date YYYY-MM-DD" header, which a page would show
+        _, text = split_date_header(seed_text(stem))
+        return "".join(f"<p>{line}</p>" for line in text.split("\n") if line.strip())
+
+    head = ("<head><title>Tokajev u Washingtonu\n | Radio Slobodna Evropa</title>"
+            "<meta property='og:title' content='Tokajev u Washingtonu'>"
+            "<meta property='article:published_time' content='2025-11-12T08:00:00+01:00'></head>")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.html").write_text(f"<html>{head}<body><article>{article('003_f46eb504ccd924e4')}</article></body></html>", encoding="utf-8")
+    (tmp_path / "in" / "bare.html").write_text(f"<html><body><article>{article('004_854e4821269078e4')}</article></body></html>", encoding="utf-8")
+    result = run_cli("clean", tmp_path / "in", "-o", tmp_path / "out", "--quiet")
+    assert result.exit_code == 0, result.output
+    docs = {doc["id"]: doc for doc in read_jsonl(tmp_path / "out" / "corpus.jsonl")}
+    assert docs["page"]["title"] == "Tokajev u Washingtonu" and docs["page"]["date"] == "2025-11-12"
+    assert "title" not in docs["bare"] and "date" not in docs["bare"]
+    assert "Radio Slobodna Evropa" not in docs["page"]["text"]  # the title is a field, the text the article's
 
 
 def test_version_and_help():

@@ -37,7 +37,7 @@ from .document import Document
 from .executor import batched, map_ordered
 from .linefreq import corpus_frequencies, use_corpus_frequencies
 from .pipeline import Outcome, count_lines, process
-from .readers import read_documents
+from .readers import is_clean_output, read_documents
 
 SCHEMA_VERSION = 1
 #: Repair fixers whose changes mean the text was damaged (NFC and whitespace folding do not).
@@ -55,7 +55,6 @@ UNICODE_ENCODINGS = frozenset({"utf-8", "utf-16", "utf_16_le", "utf_16_be", "utf
 #: Documents listed per check in every format (the counts are always complete).
 LISTED_DOCUMENTS = 50
 EXAMPLE_CHARS = 60  # characters of a removed line quoted as an example
-CLEAN_CORPUS_NAMES = frozenset({"corpus.jsonl", "corpus.jsonl.gz", "corpus.parquet", "corpus"})  # what clean writes
 #: Settings a configuration file or the command line may give besides thresholds.
 READ_SETTINGS = ("text_field", "id_field", "workers", "batch_size", "line_frequency", "max_document_bytes")
 
@@ -408,22 +407,6 @@ def check_corpus(
     stripped = is_clean_output(paths) if stripped is None else stripped
     findings = list(measure_corpus(paths, config or CleanConfig(), thresholds.require_field, stripped=stripped))
     return build_report(paths, findings, thresholds, stripped=stripped)
-
-
-def is_clean_output(paths: Iterable[str | os.PathLike[str]]) -> bool:
-    """Whether every path is the corpus a ``clean`` run wrote: ``corpus.jsonl`` (or its ``.gz``,
-    ``.zst``, ``.parquet`` or ``corpus/`` form) beside the run's ``report.json``."""
-    paths = [Path(path) for path in paths]
-    for path in paths:
-        if path.name not in CLEAN_CORPUS_NAMES:
-            return False
-        try:
-            report = json.loads((path.parent / "report.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
-        if not isinstance(report, dict) or not {"documents", "boilerplate", "config"} <= set(report):
-            return False
-    return bool(paths)
 
 
 def build_report(paths: list[str], findings: list[Findings], thresholds: Thresholds, *, stripped: bool = False) -> CheckReport:

@@ -70,6 +70,7 @@ def clean(
     line_model: bool = typer.Option(_DEFAULTS.line_model, "--model/--no-model", help="Let the trained line model decide what is boilerplate (off: rules only)."),
     headline: str = typer.Option(_DEFAULTS.headline, "--headline", help="The headline above the article: title (moved out of the text into the title field), text (kept atop the text) or model (the line model decides, as for any line)."),
     line_frequency: bool = typer.Option(_DEFAULTS.line_frequency, "--line-frequency/--no-line-frequency", help="Count lines across the corpus first, so lines repeated across pages count as chrome (reads the input twice)."),
+    stripped: Optional[bool] = typer.Option(None, "--stripped/--pages", help="The plain texts are already stripped (only pattern rules that name chrome on their own run, as on extracted HTML) or whole scraped pages [stripped for the corpus a clean run wrote, pages otherwise; config key input-texts]."),
     min_chars: int = typer.Option(_DEFAULTS.min_chars, help="Documents shorter than this after cleaning are skipped."),
     num_perm: int = typer.Option(_DEFAULTS.num_perm, help="MinHash permutations."),
     ngram: int = typer.Option(_DEFAULTS.ngram, help="Words per shingle for near duplicates."),
@@ -103,6 +104,8 @@ def clean(
     from .pipeline import run  # imported here so that --help and --version stay fast
 
     options = {name: value for name, value in locals().items() if name in CleanConfig.__dataclass_fields__ and _given(ctx, name)}
+    if stripped is not None:
+        options["input_texts"] = "stripped" if stripped else "pages"
     try:
         config, _ = load_config(options, config_file=config_file)
     except ConfigFileError as error:

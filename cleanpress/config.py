@@ -22,6 +22,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 OUTPUT_FORMATS = ("jsonl", "jsonl.gz", "parquet", "txt")
 HEADLINE_MODES = ("title", "text", "model")  # where the headline above the article goes (boilerplate.strip)
+INPUT_TEXTS = ("auto", "pages", "stripped")  # what the plain texts are: whole scraped pages, or already stripped
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class CleanConfig:
     line_model: bool = True  #: let the trained line model decide (off: the rules alone)
     headline: str = "title"  #: the headline above the article: "title" (moved to the title field), "text" (kept in the text) or "model" (the line model decides)
     line_frequency: bool = True  #: count lines across the corpus first (a second read of the input)
+    input_texts: str = "auto"  #: "pages" (whole scraped pages), "stripped" (already stripped: only pattern rules run) or "auto" (stripped for the corpus a clean run wrote)
     min_chars: int = 1  #: documents shorter than this after cleaning are skipped as empty
     # Near duplicates: MinHash LSH over word n-grams
     num_perm: int = 128  #: MinHash permutations
@@ -80,10 +82,18 @@ class CleanConfig:
             raise ValueError(f"max-length-ratio must be 0 (no limit) or at least 1, got {self.max_length_ratio}")
         if self.headline not in HEADLINE_MODES:
             raise ValueError(f"headline must be one of {', '.join(HEADLINE_MODES)}, got {self.headline!r}")
+        if self.input_texts not in INPUT_TEXTS:
+            raise ValueError(f"input-texts must be one of {', '.join(INPUT_TEXTS)}, got {self.input_texts!r}")
         if self.keep not in ("longest", "first"):
             raise ValueError(f"keep must be 'longest' or 'first', got {self.keep!r}")
         if self.output_format not in OUTPUT_FORMATS:
             raise ValueError(f"output-format must be one of {', '.join(OUTPUT_FORMATS)}, got {self.output_format!r}")
+
+    @property
+    def counts_lines(self) -> bool:
+        """Whether the run counts lines across the corpus first: only the line model reads the
+        counts, and it reads only whole pages."""
+        return self.line_frequency and self.strip_boilerplate and self.line_model and self.input_texts != "stripped"
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -239,7 +239,7 @@ def process_inputs(
     read = [_read(split, config, client) for split in splits]
     admitted = _admitted_partitions(read, config, client)
     del read  # each split's items now live in its partitions only
-    frequencies = _line_frequencies([future for future, _ in admitted], config, client) if config.line_frequency and config.strip_boilerplate else None
+    frequencies = _line_frequencies([future for future, _ in admitted], config, client) if config.counts_lines else None
     yield from _outcomes(_handed_over(admitted), config, client, progress=progress, line_frequencies=frequencies, persistent=persistent)
 
 

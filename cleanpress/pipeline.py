@@ -36,7 +36,7 @@ from .fingerprint import Fingerprint, fingerprint
 from .language import identify_language
 from .linefreq import BatchedCount, LineFrequencies, batch_line_hashes, corpus_frequencies, counted_text, items_line_hashes, use_corpus_frequencies
 from .persistent import PersistentIndex, open_index
-from .readers import InputError, Item, document_from_record, read_documents, replayable_stdin
+from .readers import InputError, Item, document_from_record, is_clean_output, read_documents, replayable_stdin
 from .repair import repair_text
 from .splits import Admission, Split, Verdicts, admitted_items, admitted_pieces, count_line_breaks, document_origins, numbered, plan_splits, read_split
 from .writers import open_output
@@ -71,7 +71,9 @@ def repair(doc: Document) -> Document:
 def strip_boilerplate(doc: Document, config: CleanConfig) -> Document:
     """The boilerplate stage: drop site chrome and record each removed line with its rule; the
     headline moved out of the text becomes the ``title`` field (one the input gave is kept)."""
-    mode = "html" if doc.format == "html" else "text"  # extracted HTML: trafilatura found the main block
+    # extracted HTML (trafilatura found the main block) and stripped texts have lost the page
+    # edges that the positional rules and the line model read: only pattern rules run on them
+    mode = "html" if doc.format == "html" or config.input_texts == "stripped" else "text"
     result = strip(
         doc.text, lang=doc.lang, min_repeat=config.min_repeat, mode=mode,
         use_model=config.line_model, headline=config.headline, line_frequency=corpus_frequencies(),
@@ -234,7 +236,7 @@ def _surveyed(inputs: list[Any], config: CleanConfig) -> tuple[list[tuple[Split,
     and line hashes, never a record."""
     splits = plan_splits(inputs, split_bytes=LOCAL_SPLIT_BYTES, files_per_split=config.batch_size)
     splits = numbered(splits, list(map_ordered(count_line_breaks, splits, config.workers)))
-    hash_lines = config.line_frequency and config.strip_boilerplate
+    hash_lines = config.counts_lines
     count = BatchedCount(LineFrequencies(), config.batch_size)
     admission = Admission()
     units, order = [], 0
@@ -367,6 +369,8 @@ def run(
     started = time.perf_counter()
     engine_options = {"client": client, "read_on": read_on, "split_bytes": split_bytes} if engine == "dask" else {}
     with replayable_stdin(inputs) as inputs, _opened_index(index, config) as persistent:  # "-" is read twice
+        if config.input_texts == "auto":
+            config = replace(config, input_texts="stripped" if is_clean_output(inputs) else "pages")
         report = _run(inputs, output, config, force=force, progress=progress, on_skip=on_skip, persistent=persistent, manifest_dir=manifest_dir, **engine_options)
         if persistent is not None:
             # after the output is in place: a failed run adds nothing to the index
@@ -400,8 +404,7 @@ def _outcomes(
         yield from _processed(units, partial(process_split_for_spool, config=config), config, spool_dir=spool_dir,
                               progress=progress, line_frequencies=frequencies, persistent=persistent)
         return
-    counted = config.line_frequency and config.strip_boilerplate
-    frequencies = count_lines(read_documents(inputs, config), workers=config.workers, batch_size=config.batch_size) if counted else None
+    frequencies = count_lines(read_documents(inputs, config), workers=config.workers, batch_size=config.batch_size) if config.counts_lines else None
     documents = read_documents(inputs, config)
     if client is not None:
         from . import dask_engine

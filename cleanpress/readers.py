@@ -255,6 +255,26 @@ def listed_paths(listing: Path) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
+CLEAN_CORPUS_NAMES = frozenset({"corpus.jsonl", "corpus.jsonl.gz", "corpus.parquet", "corpus"})  # what clean writes
+
+
+def is_clean_output(paths: Iterable[str | os.PathLike[str]]) -> bool:
+    """Whether every path is the corpus a ``clean`` run wrote: ``corpus.jsonl`` (or its ``.gz``,
+    ``.parquet`` or ``corpus/`` form) beside the run's ``report.json``. Its texts are already
+    stripped, which ``clean`` and ``check`` take into account."""
+    paths = [Path(path) for path in paths]
+    for path in paths:
+        if path.name not in CLEAN_CORPUS_NAMES:
+            return False
+        try:
+            report = json.loads((path.parent / "report.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not isinstance(report, dict) or not {"documents", "boilerplate", "config"} <= set(report):
+            return False
+    return bool(paths)
+
+
 def read_documents(paths: Iterable[str | os.PathLike[str]], config: CleanConfig | None = None) -> Iterator[Item]:
     """Documents (and :class:`Skipped` records) from every input, in reading order; a repeated
     id is skipped (:func:`unique_ids`).

@@ -37,6 +37,17 @@ def test_invalid_config_is_refused():
         CleanConfig(near_threshold=1.5)
     with pytest.raises(ValueError, match="keep"):
         CleanConfig(keep="random")
+    with pytest.raises(ValueError, match="input-texts"):
+        CleanConfig(input_texts="html")
+
+
+def test_stripped_input_keeps_what_only_a_page_s_layout_would_remove():
+    page = seed_text("001_d9873389c63c602c")
+    (as_page,) = cleanpress.clean([page])
+    (as_stripped,) = cleanpress.clean([page], input_texts="stripped")
+    assert "title" in as_page.metadata and "title" not in as_stripped.metadata
+    assert as_stripped.text.startswith("Tokayev Soçiyə gedir")
+    assert len(as_stripped.removed) < len(as_page.removed)
 
 
 def test_workers_and_batch_size_do_not_change_the_output(seeds_dir, tmp_path):

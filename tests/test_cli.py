@@ -7,7 +7,7 @@ from pathlib import Path
 
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 from cleanpress.readers import split_date_header
-from conftest import OTHER_ARTICLE, TRANSLATION_PAIR, read_jsonl, run_cli, seed_text
+from conftest import OTHER_ARTICLE, SEEDS, TRANSLATION_PAIR, read_jsonl, run_cli, seed_text
 
 
 def clean_seeds(seeds_dir: Path, out: Path, *extra: str) -> dict[str, list[dict]]:
@@ -185,6 +185,28 @@ def test_an_html_page_gives_its_title_and_date_from_the_markup(tmp_path):
     assert docs["page"]["title"] == "Tokajev u Washingtonu" and docs["page"]["date"] == "2025-11-12"
     assert "title" not in docs["bare"] and "date" not in docs["bare"]
     assert "Radio Slobodna Evropa" not in docs["page"]["text"]  # the title is a field, the text the article's
+
+
+def test_cleaning_a_clean_run_s_corpus_again_changes_no_text(tmp_path):
+    """A clean corpus has lost the page edges that the positional rules and the line model read:
+    cleaned again as pages, its first lines would read as headlines; as stripped text (what
+    clean assumes for its own corpus) only chrome that pattern rules name on their own goes."""
+    first = tmp_path / "first"
+    assert run_cli("clean", SEEDS, "-o", first, "-q", "--headline", "text").exit_code == 0
+    again = tmp_path / "again"
+    assert run_cli("clean", first / "corpus.jsonl", "-o", again, "-q").exit_code == 0
+    assert read_jsonl(again / "corpus.jsonl") == read_jsonl(first / "corpus.jsonl")
+    report = json.loads((again / "report.json").read_text(encoding="utf-8"))
+    assert report["config"]["input_texts"] == "stripped" and report["boilerplate"]["lines_removed"] == 0
+    as_pages = tmp_path / "pages"
+    assert run_cli("clean", first / "corpus.jsonl", "-o", as_pages, "-q", "--pages").exit_code == 0
+    moved = [line for doc in read_jsonl(as_pages / "removed.jsonl") for line in doc["lines"]]
+    assert moved and {line["rule"] for line in moved} == {"headline"}  # the articles' first lines
+    # a folder of texts is pages unless told; --stripped keeps the positional rules off
+    chrome = run_cli("clean", SEEDS, "-o", tmp_path / "seeds", "-q", "--stripped")
+    assert chrome.exit_code == 0
+    stripped_report = json.loads((tmp_path / "seeds" / "report.json").read_text(encoding="utf-8"))
+    assert stripped_report["config"]["input_texts"] == "stripped" and "navigation" not in stripped_report["boilerplate"]["rules"]
 
 
 def test_version_and_help():

@@ -33,7 +33,7 @@ from typing import Any
 from .boilerplate import HEADLINE_RULE, strip
 from .config import CleanConfig, ConfigFileError, config_table
 from .config import find_config_file as find_any_config_file
-from .document import Document
+from .document import Document, reason_kind
 from .executor import batched, map_ordered
 from .linefreq import corpus_frequencies, use_corpus_frequencies
 from .pipeline import Outcome, count_lines, process
@@ -493,7 +493,7 @@ def short_check(findings: list[Findings], read: int, thresholds: Thresholds) -> 
 
 def unreadable_check(findings: list[Findings], read: int, thresholds: Thresholds) -> Check:
     unreadable = [f for f in findings if f.status == "unreadable" and not f.damage]
-    reasons = Counter(f.reason.split(":")[0] for f in unreadable if f.reason)
+    reasons = Counter(reason_kind(f.reason) for f in unreadable if f.reason)
     return Check(
         "unreadable", "inputs the readers skipped (not JSON, no text field, repeated id, too large), over documents read",
         _rate(len(unreadable), read), thresholds.max_unreadable_rate,

@@ -108,6 +108,23 @@ class Document:
         return record
 
 
+def reason_kind(reason: str) -> str:
+    """The kind of problem a skip reason names, for counting: the reason up to its first
+    ``": "`` (the detail) or ``" ("`` (where, or what came first).
+
+    >>> reason_kind("not valid JSON: Expecting value: line 1 column 1 (char 0)")
+    'not valid JSON'
+    >>> reason_kind("duplicate id (first read at in.jsonl:1)")
+    'duplicate id'
+    >>> reason_kind("WARC warcinfo record, not a document (WARC-Record-ID <urn:uuid:1>)")
+    'WARC warcinfo record, not a document'
+    >>> reason_kind("binary or undecodable file")
+    'binary or undecodable file'
+    """
+    ends = [at for at in (reason.find(": "), reason.find(" (")) if at > 0]
+    return reason[: min(ends)] if ends else reason
+
+
 @dataclass(slots=True)
 class Skipped:
     """An input that did not become a kept or dropped document, and why.

@@ -37,6 +37,7 @@ from typing import IO, TYPE_CHECKING, Any
 from .boilerplate import HEADLINE_RULE
 from .config import CleanConfig
 from .corpus_writers import CorpusWriter, corpus_writer, stdout_writer
+from .document import reason_kind
 
 if TYPE_CHECKING:
     from .pipeline import Outcome
@@ -147,7 +148,7 @@ class OutputFolder:
             self.duplicate_kinds[outcome.decision.kind] += 1
         elif outcome.skipped is not None:
             self._line("skipped", outcome.skipped.to_record())
-            self.skip_reasons[outcome.skipped.reason.split(":")[0]] += 1
+            self.skip_reasons[reason_kind(outcome.skipped.reason)] += 1
 
     def _explain(self, doc_id: str, doc: Any) -> None:
         if doc.removed:

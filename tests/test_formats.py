@@ -157,6 +157,7 @@ def test_warc_html_responses_become_documents_and_other_records_are_counted(tmp_
     assert sorted(s["reason"].split(" (")[0] for s in skipped) == ["WARC warcinfo record, not a document", "not HTML: WARC response of image/png"]
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["documents"]["read"] == 7 and report["documents"]["skipped"] == 2
+    assert report["skipped"] == {"WARC warcinfo record, not a document": 1, "not HTML": 1}  # counted by kind
     # records that are not documents are no input error: --strict runs and check does not count them
     assert run_cli("clean", tmp_path / "crawl.warc.gz", "-o", tmp_path / "strict", "-q", "--strict").exit_code == 0
     checked = run_cli("check", tmp_path / "crawl.warc.gz", "--format", "json", "--max-duplicate-rate", "1",

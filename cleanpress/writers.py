@@ -87,6 +87,13 @@ def open_output(
     return OutputFolder(manifest_dir, force=force, corpus=stdout_writer())
 
 
+def _folder_mode() -> int:
+    """The mode ``mkdir`` gives a new folder under this process's umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
 class OutputFolder:
     """A staging folder that becomes ``path`` on :meth:`finish`, or disappears on failure.
 
@@ -103,6 +110,7 @@ class OutputFolder:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _remove_stale_staging(self.path)
             self.staging = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.{os.getpid()}.", suffix=".partial", dir=self.path.parent))
+            self.staging.chmod(_folder_mode())  # mkdtemp's private 0700 would lock out the corpus's other readers
         else:
             self.staging = Path(tempfile.mkdtemp(prefix="cleanpress-run-"))
         self.corpus_name, self.corpus = ("-", corpus) if corpus is not None else corpus_writer(self.staging, output_format)

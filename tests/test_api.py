@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import filecmp
+import os
+import stat
 
 import pytest
 from conftest import OTHER_ARTICLE, read_jsonl, seed_text
@@ -56,6 +58,16 @@ def test_workers_and_batch_size_do_not_change_the_output(seeds_dir, tmp_path):
     for name in ("corpus", "duplicates", "removed", "repairs", "skipped"):
         assert filecmp.cmp(one.output / f"{name}.jsonl", two.output / f"{name}.jsonl", shallow=False), name
     assert one.report["documents"] == two.report["documents"]
+
+
+def test_the_output_folder_is_readable_as_the_umask_allows(seeds_dir, tmp_path):
+    previous = os.umask(0o022)
+    try:
+        result = cleanpress.run([seeds_dir], tmp_path / "out")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(result.output.stat().st_mode) == 0o755  # not mkdtemp's private 0700
+    assert stat.S_IMODE((result.output / "corpus.jsonl").stat().st_mode) == 0o644
 
 
 def test_a_failed_run_leaves_no_output(tmp_path, monkeypatch):

@@ -12,7 +12,9 @@ Inputs are files, folders (searched recursively, in sorted order, links not foll
 * ``.parquet``: one document per row, same fields, read a batch of rows at a time
   (:mod:`cleanpress.read_parquet`, needs ``cleanpress[parquet]``);
 * ``.warc`` / ``.warc.gz``: one document per HTML response, its URL and crawl date kept
-  (:mod:`cleanpress.read_warc`).
+  (:mod:`cleanpress.read_warc`);
+* any other file of a folder: a :class:`Skipped` record ("not an input format"), never an input
+  error, so that no file goes unmentioned; hidden files and folders (``.git``) are passed over.
 
 A leading `` date YYYY-MM-DD`` header, as scrapers write it, becomes the ``date`` field. Each
 document knows its ``site``: the ``source_field`` of its record, else the host of its ``url``,
@@ -62,6 +64,7 @@ FILE_KINDS = {
     ".warc": "warc",
     ".warc.gz": "warc",
 }
+UNSUPPORTED = "unsupported"  # the kind of a folder's files in no format cleanpress reads
 STDIN = "-"
 _DATE_HEADER = regex.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?:[ \t]+|\s*\n|\Z)")
 _SNIFF_BYTES = 8192
@@ -228,11 +231,14 @@ def input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[InputFile]:
         elif path.is_dir():
             for folder, subfolders, names in os.walk(path):
                 subfolders.sort()
+                hidden_folder = any(part.startswith(".") for part in Path(folder).relative_to(path).parts)
                 for name in sorted(names):
                     candidate = Path(folder) / name
                     kind = file_kind(candidate)
                     if kind is not None:
                         yield InputFile(str(candidate), candidate, kind)
+                    elif not (hidden_folder or name.startswith(".")):  # .git, .DS_Store: nobody's documents
+                        yield InputFile(str(candidate), candidate, UNSUPPORTED)
         elif path.exists():
             yield InputFile(str(path), path, file_kind(path) or "text")
         elif text.startswith("@") and Path(text[1:]).is_file():
@@ -294,7 +300,14 @@ def _readers() -> dict[str, Callable[[InputFile, CleanConfig], Iterator[Item]]]:
     from .read_parquet import read_parquet
     from .read_warc import read_warc
 
-    return {"jsonl": _read_jsonl, "parquet": read_parquet, "warc": read_warc}
+    return {"jsonl": _read_jsonl, "parquet": read_parquet, "warc": read_warc, UNSUPPORTED: _unsupported}
+
+
+def _unsupported(source: InputFile, config: CleanConfig) -> Iterator[Item]:
+    """A file of a folder that is in no format cleanpress reads: listed and counted, so that no
+    file of an input folder goes unmentioned, but no input error (``--strict`` runs on)."""
+    suffix = "".join(Path(source.name).suffixes[-1:]) or "no extension"
+    yield Skipped(source=source.name, reason=f"not an input format ({suffix})", not_a_document=True)
 
 
 class LineRange(NamedTuple):

@@ -19,11 +19,26 @@ def test_folder_is_read_recursively_in_sorted_order_with_stems_as_ids(seeds_dir,
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "z.txt").write_text("zed", encoding="utf-8")
     (tmp_path / "a.txt").write_text("ay", encoding="utf-8")
-    (tmp_path / "notes.md").write_text("ignored", encoding="utf-8")
-    docs = read(tmp_path)
-    assert [(d.id, d.text) for d in docs] == [("a", "ay"), ("z", "zed")]
+    (tmp_path / "notes.md").write_text("not read", encoding="utf-8")
+    items = read(tmp_path)
+    assert [(d.id, d.text) for d in items if isinstance(d, Document)] == [("a", "ay"), ("z", "zed")]
     seeds = read(seeds_dir)
     assert [d.id for d in seeds] == sorted(p.stem for p in seeds_dir.glob("*.txt"))
+
+
+def test_a_folder_s_other_files_are_listed_not_read_and_hidden_ones_passed_over(tmp_path):
+    (tmp_path / "a.txt").write_text("ay", encoding="utf-8")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.7")
+    (tmp_path / "README").write_text("about this crawl", encoding="utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (tmp_path / ".git" / "objects").mkdir(parents=True)
+    (tmp_path / ".git" / "objects" / "ab").write_bytes(b"x")
+    (tmp_path / ".git" / "notes.txt").write_text("a supported file is read wherever it is", encoding="utf-8")
+    items = read(tmp_path)
+    assert [d.id for d in items if isinstance(d, Document)] == ["a", "notes"]
+    listed = [(s.source, s.reason, s.not_a_document) for s in items if isinstance(s, Skipped)]
+    assert listed == [(str(tmp_path / "README"), "not an input format (no extension)", True),
+                      (str(tmp_path / "scan.pdf"), "not an input format (.pdf)", True)]
 
 
 def test_date_header_becomes_a_field(seeds_dir):

@@ -114,6 +114,21 @@ def identify(text: str) -> tuple[str, float]:
     return str(lang), round(float(probability), 4)
 
 
+def log_likelihood(text: str, lang: str) -> float:
+    """How likely the identifier's model of ``lang`` finds ``text`` (its first
+    :data:`SAMPLE_CHARS`): the mean log score of its features, so that a text is not made
+    likelier by bytes the model does not know (they add no feature).
+
+    >>> log_likelihood("Başbakan toplantıda konuştu.", "tr") > log_likelihood("Baþbakan toplantýda konuþtu.", "tr")
+    True
+    """
+    identifier = _identifier()
+    data = text[:SAMPLE_CHARS].encode("utf-8")
+    _, counts = identifier._features_in_order_of_appearance(data)
+    scores = identifier._raw_score(data)
+    return float(scores[list(identifier.nb_classes).index(lang)]) / max(1, int(counts.sum()))
+
+
 def identify_language(doc: Document) -> Document:
     """Set ``doc.lang`` and ``doc.lang_score``.
 

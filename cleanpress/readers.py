@@ -509,7 +509,7 @@ def _parse_record(raw: bytes, input_file: InputFile, line: int, config: CleanCon
             return Skipped(source=source, line=line, reason="not valid UTF-8 and no encoding fits")
         text, encoding = decoded
     try:
-        record = json.loads(text)
+        record = json.loads(text.removeprefix("\ufeff"))  # a byte-order mark: Windows tools open files with one
     except json.JSONDecodeError as error:
         return Skipped(source=source, line=line, reason=f"not valid JSON: {error}")
     if not isinstance(record, dict):

@@ -530,7 +530,7 @@ def mixed_script_could_change(text: str) -> bool:
     return _ANY_CYRILLIC.search(text) is not None and _ANY_LATIN.search(text) is not None
 
 
-def _rewrite_in_one_script(word: str) -> str:
+def rewrite_in_one_script(word: str) -> str:
     """Write a Latin/Cyrillic mixed word in one script, or return it unchanged.
 
     The rule: a script is a possible target when every letter of the other script has a twin
@@ -570,7 +570,7 @@ def fix_mixed_script_words(text: str, changes: ChangeLog | None = None) -> str:
     """
     if not mixed_script_could_change(text):
         return text
-    return (changes or ChangeLog()).sub_words(_MIXED_SCRIPT_WORD, _rewrite_in_one_script, text)
+    return (changes or ChangeLog()).sub_words(_MIXED_SCRIPT_WORD, rewrite_in_one_script, text)
 
 
 # --------------------------------------------------------------------------------------------

@@ -120,3 +120,22 @@ def test_a_legacy_encoded_json_line_is_read_and_its_encoding_recorded(tmp_path):
     docs = read(path)
     assert [(d.id, d.encoding) for d in docs] == [("u", "utf-8"), ("w", "cp1251")]
     assert docs[1].text == russian
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("café au lait in the morning news", "cp1252"),  # cp1255 read it as "cafי" (Hebrew yod): a likelier language guess
+    ("Cumhurbaşkanı Tokayev, Soçi'de Rusya Devlet Başkanı Putin ile görüştü. İki lider, doğal gaz projeleri ve "
+     "bölgesel güvenlik konularını değerlendirdi.", "cp1254"),  # cp1257 read ı as ż: Turkish either way to the identifier
+    ("Premijer je u Sarajevu rekao da će se pregovori o šumarstvu nastaviti sljedeće sedmice.", "cp1250"),  # not ISO 8859-2's U+009A
+])
+def test_a_legacy_line_is_read_in_the_code_page_of_its_language(tmp_path, text, encoding):
+    path = tmp_path / "legacy.jsonl"
+    path.write_bytes(json.dumps({"id": "x", "text": text}, ensure_ascii=False).encode(encoding) + b"\n")
+    (doc,) = read(path)
+    assert doc.text == text
+
+
+def test_a_json_lines_file_opening_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "windows.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + b'{"id": "a", "text": "first"}\r\n{"id": "b", "text": "second"}\r\n')
+    assert [(d.id, d.text) for d in read(path)] == [("a", "first"), ("b", "second")]

@@ -61,25 +61,35 @@ def plan_splits(
     paths: Iterable[str | os.PathLike[str]], *, split_bytes: int = DEFAULT_SPLIT_BYTES, files_per_split: int = 256
 ) -> list[Split]:
     """The splits of every input, in reading order: consecutive text and HTML files in groups of
-    ``files_per_split``, plain JSON Lines files over ``split_bytes`` in ranges of about that
-    size, every other file (compressed, Parquet, WARC, standard input) whole. Ranges still need
-    their first line numbers (:func:`numbered`)."""
+    at most ``files_per_split`` files and about ``split_bytes`` (a folder of large HTML pages
+    is spread over the workers too), plain JSON Lines files over ``split_bytes`` in ranges of
+    about that size, every other file (compressed, Parquet, WARC, standard input) whole. Ranges
+    still need their first line numbers (:func:`numbered`)."""
     splits: list[Split] = []
     group: list[InputFile] = []
+    group_bytes = 0
     for source in input_files(paths):
         if source.kind in ("text", "html") and not source.is_stdin:
             group.append(source)
-            if len(group) >= files_per_split:
+            group_bytes += _size(source)
+            if len(group) >= files_per_split or group_bytes >= split_bytes:
                 splits.append(Split(tuple(group)))
-                group = []
+                group, group_bytes = [], 0
             continue
         if group:
             splits.append(Split(tuple(group)))
-            group = []
+            group, group_bytes = [], 0
         splits.extend(_file_splits(source, split_bytes))
     if group:
         splits.append(Split(tuple(group)))
     return splits
+
+
+def _size(source: InputFile) -> int:
+    try:
+        return source.path.stat().st_size if source.path is not None else 0
+    except OSError:
+        return 0  # reading it says what is wrong, as a skipped record
 
 
 def _file_splits(source: InputFile, split_bytes: int) -> list[Split]:

@@ -67,6 +67,14 @@ def test_every_kind_of_input_read_in_splits(mixed_inputs):
     assert all(len(split.files) <= 3 for split in splits)
 
 
+def test_large_pages_are_grouped_by_size_so_that_every_worker_gets_some(tmp_path):
+    for n in range(6):
+        (tmp_path / f"page{n}.html").write_text("<p>" + "Gas talks went on. " * 2000 + "</p>", encoding="utf-8")  # ~40 KB
+    splits = plan_splits([tmp_path], split_bytes=100_000, files_per_split=256)
+    assert [len(split.files) for split in splits] == [3, 3]  # not one group of six for one worker
+    assert [f.name for split in splits for f in split.files] == sorted(str(p) for p in tmp_path.glob("*.html"))
+
+
 def test_ranges_cut_just_after_line_breaks(awkward_jsonl):
     data = awkward_jsonl.read_bytes()
     splits = plan_splits([awkward_jsonl], split_bytes=100)

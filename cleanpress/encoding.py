@@ -91,7 +91,11 @@ def scripts(text: str) -> set[str]:
     >>> sorted(scripts("Tokayev Токаев 閠"))
     ['CJK', 'CYRILLIC', 'LATIN']
     """
-    return {unicodedata.name(ch, "?").split(" ", 1)[0] for ch in set(text) if ch.isalpha()}
+    return {_script(ch) for ch in set(text) if ch.isalpha()}
+
+
+def _script(letter: str) -> str:
+    return unicodedata.name(letter, "?").split(" ", 1)[0]
 
 
 def plausibility(text: str) -> float:
@@ -138,8 +142,8 @@ def _look_alike_mix(word: str) -> bool:
 
 
 def _alphabet(char: str) -> str | None:
-    name = unicodedata.name(char, "").split(" ", 1)[0]
-    return name if name in ALPHABETS and char.isalpha() else None
+    script = _script(char) if char.isalpha() else None
+    return script if script in ALPHABETS else None
 
 
 def decode_wide(data: bytes) -> tuple[str, str] | None:

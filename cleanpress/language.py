@@ -68,7 +68,10 @@ class _NumpyIdentifier(LanguageIdentifier):
         return _distinct_in_order_of_appearance(features[features >= 0])
 
     def _raw_score(self, text: bytes) -> np.ndarray:
-        features, counts = self._features_in_order_of_appearance(text)
+        return self.scores(*self._features_in_order_of_appearance(text))
+
+    def scores(self, features: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Every language's log score of a text with these features and counts."""
         if len(features):
             # py3langid's _sparse_score on the arrays it would build from its {feature: count}
             # dict (same values, order and dtypes), without the dict in between
@@ -101,7 +104,7 @@ def _distinct_in_order_of_appearance(values: np.ndarray) -> tuple[np.ndarray, np
 
 
 @lru_cache(maxsize=1)
-def _identifier() -> LanguageIdentifier:
+def _identifier() -> _NumpyIdentifier:
     return _NumpyIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
@@ -123,9 +126,8 @@ def log_likelihood(text: str, lang: str) -> float:
     True
     """
     identifier = _identifier()
-    data = text[:SAMPLE_CHARS].encode("utf-8")
-    _, counts = identifier._features_in_order_of_appearance(data)
-    scores = identifier._raw_score(data)
+    features, counts = identifier._features_in_order_of_appearance(text[:SAMPLE_CHARS].encode("utf-8"))
+    scores = identifier.scores(features, counts)
     return float(scores[list(identifier.nb_classes).index(lang)]) / max(1, int(counts.sum()))
 
 

@@ -15,8 +15,12 @@ the ``<h1>``, dated URLs.
 """
 from __future__ import annotations
 
+import copy
+
 import trafilatura
+from lxml.html import HtmlElement
 from trafilatura.settings import use_config
+from trafilatura.utils import load_html
 
 from .document import Document
 
@@ -27,8 +31,9 @@ _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # signals do not work in worker threads; we bound input instead
 
 
-def html_to_text(html: str) -> str:
-    """The main text of an HTML page, paragraphs on their own lines; empty if none was found.
+def html_to_text(html: str | HtmlElement) -> str:
+    """The main text of an HTML page (markup, or a tree :func:`parse_html` made), paragraphs on
+    their own lines; empty if none was found.
 
     trafilatura's precision mode gives the cleaner text, but on some layouts it keeps only a
     fragment of the article; when it keeps less than half of what the default mode finds, the
@@ -37,14 +42,23 @@ def html_to_text(html: str) -> str:
     >>> html_to_text("<html><body><p>" + "Gas talks in Moscow went on all day. " * 4 + "</p></body></html>")[:19]
     'Gas talks in Moscow'
     """
-    precise = _trafilatura_text(html, favor_precision=True)
-    broad = _trafilatura_text(html, favor_precision=False)
+    tree = parse_html(html) if isinstance(html, str) else html
+    if tree is None:
+        return ""
+    precise = _trafilatura_text(copy.deepcopy(tree), favor_precision=True)  # trafilatura prunes the tree it reads
+    broad = _trafilatura_text(tree, favor_precision=False)
     return precise if len(precise) >= PRECISION_FALLBACK * len(broad) else broad
 
 
-def _trafilatura_text(html: str, *, favor_precision: bool) -> str:
+def parse_html(html: str) -> HtmlElement | None:
+    """The page as the tree trafilatura reads (parsed once for the text and the metadata, which
+    each take a copy); None when it is not HTML trafilatura can parse."""
+    return load_html(html)
+
+
+def _trafilatura_text(tree: HtmlElement, *, favor_precision: bool) -> str:
     text = trafilatura.extract(
-        html,
+        tree,
         config=_CONFIG,
         include_comments=False,  # readers' comments are not the article
         include_tables=True,
@@ -56,7 +70,7 @@ def _trafilatura_text(html: str, *, favor_precision: bool) -> str:
     return text or ""
 
 
-def page_metadata(html: str) -> dict[str, str]:
+def page_metadata(html: str | HtmlElement) -> dict[str, str]:
     """The title and publication date (``YYYY-MM-DD``) a page declares; only those it has.
 
     >>> page_metadata("<html><head><title>Gas talks in Moscow | Example News</title>"
@@ -80,8 +94,9 @@ def extract(doc: Document) -> Document:
     ``title`` field) and date from the markup unless the input gave them; plain text passes
     unchanged."""
     if doc.format == "html":
-        metadata = page_metadata(doc.text)
-        doc.text = html_to_text(doc.text)
+        tree = parse_html(doc.text)
+        metadata = page_metadata(copy.deepcopy(tree)) if tree is not None else {}
+        doc.text = html_to_text(tree) if tree is not None else ""
         if "title" in metadata:
             doc.metadata.setdefault("title", metadata["title"])
         if doc.date is None and "date" in metadata:

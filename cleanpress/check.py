@@ -56,7 +56,7 @@ UNICODE_ENCODINGS = frozenset({"utf-8", "utf-16", "utf_16_le", "utf_16_be", "utf
 LISTED_DOCUMENTS = 50
 EXAMPLE_CHARS = 60  # characters of a removed line quoted as an example
 #: Settings a configuration file or the command line may give besides thresholds.
-READ_SETTINGS = ("text_field", "id_field", "workers", "batch_size", "line_frequency", "max_document_bytes")
+READ_SETTINGS = ("text_field", "id_field", "workers", "batch_size", "line_frequency", "max_document_bytes", "input_texts")
 
 
 class SettingsError(ConfigFileError):
@@ -171,7 +171,7 @@ def _convert(name: str, value: Any) -> Any:
         return tuple(str(item).strip() for item in items if str(item).strip())
     if name == "min_language_share":
         return _language_shares(value)
-    if name in ("text_field", "id_field"):
+    if name in ("text_field", "id_field", "input_texts"):
         return str(value)
     if name == "line_frequency":
         if not isinstance(value, bool):
@@ -399,13 +399,15 @@ def check_corpus(
 
     ``config`` gives the reading options (text and id fields, workers, line frequencies); the
     stages are run as ``check`` needs them whatever it says. ``stripped`` says whether the texts
-    are already stripped (:func:`measure_document`); None: when ``paths`` are a ``clean`` run's
-    corpus (:func:`is_clean_output`). Raises :class:`cleanpress.readers.InputError` for a path
-    that does not exist."""
+    are already stripped (:func:`measure_document`); None: as ``config.input_texts`` says, and
+    for ``auto`` when ``paths`` are a ``clean`` run's corpus (:func:`is_clean_output`). Raises
+    :class:`cleanpress.readers.InputError` for a path that does not exist."""
     thresholds = thresholds or Thresholds()
+    config = config or CleanConfig()
     paths = [str(path) for path in paths]
-    stripped = is_clean_output(paths) if stripped is None else stripped
-    findings = list(measure_corpus(paths, config or CleanConfig(), thresholds.require_field, stripped=stripped))
+    if stripped is None:
+        stripped = is_clean_output(paths) if config.input_texts == "auto" else config.input_texts == "stripped"
+    findings = list(measure_corpus(paths, config, thresholds.require_field, stripped=stripped))
     return build_report(paths, findings, thresholds, stripped=stripped)
 
 

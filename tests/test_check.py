@@ -67,6 +67,12 @@ def test_a_clean_run_s_corpus_is_measured_as_stripped_text(cleaned_corpus, tmp_p
     assert measured(cleaned_corpus, "--pages") == "pages"
     assert measured(elsewhere, "--stripped") == "stripped text"
     assert "measured as stripped text" in run_cli("check", cleaned_corpus).stdout
+    config = tmp_path / "cleanpress.toml"  # the configuration file says it as clean's input-texts does
+    config.write_text('[check]\ninput-texts = "stripped"\n', encoding="utf-8")
+    assert measured(elsewhere, "--config", config) == "stripped text"
+    assert measured(elsewhere, "--config", config, "--pages") == "pages"
+    config.write_text('[check]\ninput-texts = "html"\n', encoding="utf-8")
+    assert run_cli("check", elsewhere, "--config", config).exit_code == 2
 
 
 def test_stripped_text_counts_chrome_named_by_patterns_not_by_position(tmp_path):

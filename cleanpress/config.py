@@ -9,6 +9,7 @@ same file, found the same way (:func:`find_config_file`).
 """
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -22,7 +23,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 OUTPUT_FORMATS = ("jsonl", "jsonl.gz", "parquet", "txt")
 HEADLINE_MODES = ("title", "text", "model")  # where the headline above the article goes (boilerplate.strip)
-INPUT_TEXTS = ("auto", "pages", "stripped")  # what the plain texts are: whole scraped pages, or already stripped
+INPUT_TEXTS = ("auto", "pages", "stripped")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # py3langid's codes (ISO 639-1), and "und" for text it cannot tell  # what the plain texts are: whole scraped pages, or already stripped
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class CleanConfig:
     line_frequency: bool = True  #: count lines across the corpus first (a second read of the input)
     input_texts: str = "auto"  #: "pages" (whole scraped pages), "stripped" (already stripped: only pattern rules run) or "auto" (stripped for the corpus a clean run wrote)
     min_chars: int = 1  #: documents shorter than this after cleaning are skipped as empty
+    languages: str = ""  #: ISO 639-1 codes of the languages to keep, comma-separated ("az,bs,uz"); a document in another is skipped; empty: all
     # Near duplicates: MinHash LSH over word n-grams
     num_perm: int = 128  #: MinHash permutations
     ngram: int = 5  #: words per shingle
@@ -84,10 +87,23 @@ class CleanConfig:
             raise ValueError(f"headline must be one of {', '.join(HEADLINE_MODES)}, got {self.headline!r}")
         if self.input_texts not in INPUT_TEXTS:
             raise ValueError(f"input-texts must be one of {', '.join(INPUT_TEXTS)}, got {self.input_texts!r}")
+        for code in self.kept_languages or ():
+            if not _LANGUAGE_CODE.fullmatch(code):
+                raise ValueError(f"languages must be ISO 639-1 codes separated by commas (e.g. az,bs,uz), got {self.languages!r}")
         if self.keep not in ("longest", "first"):
             raise ValueError(f"keep must be 'longest' or 'first', got {self.keep!r}")
         if self.output_format not in OUTPUT_FORMATS:
             raise ValueError(f"output-format must be one of {', '.join(OUTPUT_FORMATS)}, got {self.output_format!r}")
+
+    @property
+    def kept_languages(self) -> frozenset[str] | None:
+        """The languages to keep (``--languages``); None: every language.
+
+        >>> sorted(CleanConfig(languages="az, BS,uz").kept_languages), CleanConfig().kept_languages
+        (['az', 'bs', 'uz'], None)
+        """
+        codes = frozenset(code.strip().lower() for code in self.languages.split(",") if code.strip())
+        return codes or None
 
     @property
     def counts_lines(self) -> bool:

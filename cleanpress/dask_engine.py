@@ -336,7 +336,7 @@ def _outcomes(
                 placement.extend([-1] * (fp.order - len(placement)))
                 placement.append(number)
             else:
-                yield set_aside_outcome(item)
+                yield set_aside_outcome(item, config)
         summary.release()
         if progress is not None:
             progress(size)

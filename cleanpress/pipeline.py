@@ -86,7 +86,8 @@ def strip_boilerplate(doc: Document, config: CleanConfig) -> Document:
 
 
 def process_document(doc: Document, config: CleanConfig) -> tuple[Document, Fingerprint | None]:
-    """Run every per-document stage; no fingerprint when the document ended up empty."""
+    """Run every per-document stage; no fingerprint when the document ended up empty or is in a
+    language the run does not keep (:func:`set_aside_outcome` says which)."""
     extract(doc)
     if config.repair:
         repair(doc)
@@ -95,7 +96,14 @@ def process_document(doc: Document, config: CleanConfig) -> tuple[Document, Fing
     if len(doc.text.strip()) < config.min_chars:
         return doc, None
     identify_language(doc)
+    if not _language_kept(doc, config):
+        return doc, None
     return doc, fingerprint(doc, config)
+
+
+def _language_kept(doc: Document, config: CleanConfig) -> bool:
+    kept = config.kept_languages
+    return kept is None or doc.lang in kept
 
 
 def process_batch(batch: list[Item], config: CleanConfig) -> list[tuple[Item, Fingerprint | None]]:
@@ -186,7 +194,7 @@ def _processed(
         with tempfile.TemporaryFile(dir=spool_dir, prefix="cleanpress-spool-") as spool:
             for batch in map_ordered(work, units, config.workers, initializer=use_corpus_frequencies, initargs=(line_frequencies,)):
                 for item in batch.set_aside:
-                    yield set_aside_outcome(item)
+                    yield set_aside_outcome(item, config)
                 for fp in batch.fingerprints:
                     index.add(fp)
                 spool.write(batch.spooled)  # one pickle record, as _read_spool reads them
@@ -204,12 +212,15 @@ def _processed(
         index.close()
 
 
-def set_aside_outcome(item: Item) -> Outcome:
+def set_aside_outcome(item: Item, config: CleanConfig) -> Outcome:
     """The outcome of an item that came out of the stages without a fingerprint: a skipped
-    record, or a document that was or became empty."""
+    record, a document that was or became empty, or one in a language the run does not keep."""
     if isinstance(item, Skipped):
         return Outcome("skipped", skipped=item)
-    reason = "empty after cleaning" if item.text.strip() or item.removed else "empty document"
+    if len(item.text.strip()) >= config.min_chars and not _language_kept(item, config):
+        reason = f"language {item.lang} not kept (--languages {','.join(sorted(config.kept_languages or ()))})"
+    else:
+        reason = "empty after cleaning" if item.text.strip() or item.removed else "empty document"
     return Outcome("skipped", document=item, skipped=Skipped(item.source, reason, item.source_line, item.id, item.order))
 
 

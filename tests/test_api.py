@@ -41,6 +41,13 @@ def test_invalid_config_is_refused():
         CleanConfig(keep="random")
     with pytest.raises(ValueError, match="input-texts"):
         CleanConfig(input_texts="html")
+    with pytest.raises(ValueError, match="ISO 639-1"):
+        CleanConfig(languages="Azerbaijani")
+
+
+def test_languages_filters_what_the_library_yields():
+    docs = [seed_text(stem) for stem in ("000_23abae5eefcf2c15", "003_f46eb504ccd924e4", "004_854e4821269078e4")]
+    assert [(d.id, d.lang) for d in cleanpress.clean(docs, languages="bs,uz")] == [("1", "bs"), ("2", "uz")]
 
 
 def test_stripped_input_keeps_what_only_a_page_s_layout_would_remove():

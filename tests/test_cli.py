@@ -209,6 +209,26 @@ def test_cleaning_a_clean_run_s_corpus_again_changes_no_text(tmp_path):
     assert stripped_report["config"]["input_texts"] == "stripped" and "navigation" not in stripped_report["boilerplate"]["rules"]
 
 
+def test_languages_keeps_only_those_and_skips_the_others_before_deduplication(tmp_path):
+    out = tmp_path / "az"
+    result = run_cli("clean", SEEDS, "-o", out, "--languages", "az", "-q")
+    assert result.exit_code == 0, result.output
+    assert [d["id"] for d in read_jsonl(out / "corpus.jsonl")] == ["000_23abae5eefcf2c15", "001_d9873389c63c602c", "002_99356e1c46aaa62b"]
+    assert {s["id"]: s["reason"] for s in read_jsonl(out / "skipped.jsonl")} == {
+        "003_f46eb504ccd924e4": "language bs not kept (--languages az)",
+        "004_854e4821269078e4": "language uz not kept (--languages az)",
+    }
+    assert read_jsonl(out / "duplicates.jsonl") == []  # 000's Bosnian twin is not in this corpus
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["documents"] == {"read": 5, "kept": 3, "duplicates": 0, "skipped": 2}
+    assert report["skipped"] == {"language bs not kept": 1, "language uz not kept": 1}
+    assert run_cli("clean", SEEDS, "-o", tmp_path / "two", "--languages", "az", "-q", "-j", "2").exit_code == 0
+    for name in ("corpus.jsonl", "skipped.jsonl", "report.json"):
+        assert (tmp_path / "two" / name).read_bytes() == (out / name).read_bytes()
+    bad = run_cli("clean", SEEDS, "-o", tmp_path / "bad", "--languages", "az;bs")
+    assert bad.exit_code == 2 and "ISO 639-1" in bad.output
+
+
 def test_version_and_help():
     assert run_cli("--version").output.startswith("cleanpress ")
     help_text = run_cli("clean", "--help").output

@@ -196,13 +196,14 @@ def load_config(
 
 
 _TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
+_LIST_SETTINGS = frozenset({"languages"})  # comma-separated on the command line, a list or a string in a file
 
 
 def typed_settings(raw: Mapping[str, Any], origin: str, names: tuple[str, ...] | None = None) -> dict[str, Any]:
     """``raw`` settings by :class:`CleanConfig` field name, each checked against its field's type.
 
-    >>> typed_settings({"near-threshold": 1}, "x")
-    {'near_threshold': 1.0}
+    >>> typed_settings({"near-threshold": 1, "languages": ["az", "bs"]}, "x")
+    {'near_threshold': 1.0, 'languages': 'az,bs'}
     >>> typed_settings({"workers": "2"}, "x")
     Traceback (most recent call last):
     cleanpress.config.ConfigFileError: x: workers: expected int, got '2'
@@ -214,6 +215,8 @@ def typed_settings(raw: Mapping[str, Any], origin: str, names: tuple[str, ...] |
         if name not in known:
             raise ConfigFileError(f"{origin}: unknown setting {key!r} (known: {', '.join(sorted(n.replace('_', '-') for n in known))})")
         kind = str(known[name].type)
+        if name in _LIST_SETTINGS and isinstance(value, list) and all(isinstance(item, str) for item in value):
+            value = ",".join(value)  # languages = ["az", "bs"] in TOML, as "az,bs" on the command line
         accepted = _TYPES[kind]
         if not isinstance(value, accepted) or (isinstance(value, bool) and kind != "bool"):
             raise ConfigFileError(f"{origin}: {name.replace('_', '-')}: expected {kind}, got {value!r}")

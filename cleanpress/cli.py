@@ -72,6 +72,7 @@ def clean(
     line_frequency: bool = typer.Option(_DEFAULTS.line_frequency, "--line-frequency/--no-line-frequency", help="Count lines across the corpus first, so lines repeated across pages count as chrome (reads the input twice)."),
     stripped: Optional[bool] = typer.Option(None, "--stripped/--pages", help="The plain texts are already stripped (only pattern rules that name chrome on their own run, as on extracted HTML) or whole scraped pages [stripped for the corpus a clean run wrote, pages otherwise; config key input-texts]."),
     min_chars: int = typer.Option(_DEFAULTS.min_chars, help="Documents shorter than this after cleaning are skipped."),
+    min_language_score: float = typer.Option(_DEFAULTS.min_language_score, help="Skip documents whose language guess is less sure than this (0 to 1; py3langid's probability): text in no clear language, or in several."),
     languages: str = typer.Option(_DEFAULTS.languages, "--languages", help="Keep only these languages, ISO 639-1 codes comma-separated (e.g. az,bs,uz; und: undetermined); the others are skipped, before deduplication [all]."),
     num_perm: int = typer.Option(_DEFAULTS.num_perm, help="MinHash permutations."),
     ngram: int = typer.Option(_DEFAULTS.ngram, help="Words per shingle for near duplicates."),

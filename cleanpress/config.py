@@ -52,6 +52,7 @@ class CleanConfig:
     input_texts: str = "auto"  #: "pages" (whole scraped pages), "stripped" (already stripped: only pattern rules run) or "auto" (stripped for the corpus a clean run wrote)
     min_chars: int = 1  #: documents shorter than this after cleaning are skipped as empty
     languages: str = ""  #: ISO 639-1 codes of the languages to keep, comma-separated ("az,bs,uz"); a document in another is skipped; empty: all
+    min_language_score: float = 0.0  #: a document whose language guess is less sure than this (0 to 1) is skipped
     # Near duplicates: MinHash LSH over word n-grams
     num_perm: int = 128  #: MinHash permutations
     ngram: int = 5  #: words per shingle
@@ -87,6 +88,8 @@ class CleanConfig:
             raise ValueError(f"headline must be one of {', '.join(HEADLINE_MODES)}, got {self.headline!r}")
         if self.input_texts not in INPUT_TEXTS:
             raise ValueError(f"input-texts must be one of {', '.join(INPUT_TEXTS)}, got {self.input_texts!r}")
+        if not 0.0 <= self.min_language_score <= 1.0:
+            raise ValueError(f"min-language-score must be in [0, 1], got {self.min_language_score}")
         for code in self.kept_languages or ():
             if not _LANGUAGE_CODE.fullmatch(code):
                 raise ValueError(f"languages must be ISO 639-1 codes separated by commas (e.g. az,bs,uz), got {self.languages!r}")

@@ -102,8 +102,17 @@ def process_document(doc: Document, config: CleanConfig) -> tuple[Document, Fing
 
 
 def _language_kept(doc: Document, config: CleanConfig) -> bool:
+    return _language_problem(doc, config) is None
+
+
+def _language_problem(doc: Document, config: CleanConfig) -> str | None:
+    """Why the run does not keep a document's language (``--languages``, ``--min-language-score``), or None."""
     kept = config.kept_languages
-    return kept is None or doc.lang in kept
+    if kept is not None and doc.lang not in kept:
+        return f"language {doc.lang} not kept (--languages {','.join(sorted(kept))})"
+    if (doc.lang_score or 0.0) < config.min_language_score:
+        return f"language unsure: {doc.lang} at {doc.lang_score} (--min-language-score {config.min_language_score})"
+    return None
 
 
 def process_batch(batch: list[Item], config: CleanConfig) -> list[tuple[Item, Fingerprint | None]]:
@@ -217,8 +226,9 @@ def set_aside_outcome(item: Item, config: CleanConfig) -> Outcome:
     record, a document that was or became empty, or one in a language the run does not keep."""
     if isinstance(item, Skipped):
         return Outcome("skipped", skipped=item)
-    if len(item.text.strip()) >= config.min_chars and not _language_kept(item, config):
-        reason = f"language {item.lang} not kept (--languages {','.join(sorted(config.kept_languages or ()))})"
+    problem = _language_problem(item, config) if len(item.text.strip()) >= config.min_chars else None
+    if problem is not None:
+        reason = problem
     else:
         reason = "empty after cleaning" if item.text.strip() or item.removed else "empty document"
     return Outcome("skipped", document=item, skipped=Skipped(item.source, reason, item.source_line, item.id, item.order))

@@ -229,6 +229,16 @@ def test_languages_keeps_only_those_and_skips_the_others_before_deduplication(tm
     assert bad.exit_code == 2 and "ISO 639-1" in bad.output
 
 
+def test_min_language_score_skips_documents_in_no_clear_language(tmp_path):
+    # the Bosnian seed reads as Bosnian at 0.80 (Croatian and Serbian share most of its words); the others at 1.0
+    out = tmp_path / "sure"
+    assert run_cli("clean", SEEDS, "-o", out, "--min-language-score", "0.9", "-q").exit_code == 0
+    (skipped,) = read_jsonl(out / "skipped.jsonl")
+    assert skipped["id"] == "003_f46eb504ccd924e4" and skipped["reason"].startswith("language unsure: bs at 0.")
+    assert len(read_jsonl(out / "corpus.jsonl")) == 4 and read_jsonl(out / "duplicates.jsonl") == []
+    assert run_cli("clean", SEEDS, "-o", tmp_path / "bad", "--min-language-score", "2").exit_code == 2
+
+
 def test_version_and_help():
     assert run_cli("--version").output.startswith("cleanpress ")
     help_text = run_cli("clean", "--help").output

@@ -277,7 +277,8 @@ def _fail(message: str) -> None:
 
 
 class _SkipWarnings:
-    """One warning line per skipped input (file:line: reason), up to a limit; the rest are counted."""
+    """One warning line per skipped input (file:line: reason), up to a limit; the rest are counted.
+    Documents the run's own filters left out (``--languages``) are no warning: the summary counts them."""
 
     LIMIT = 20
 
@@ -285,6 +286,8 @@ class _SkipWarnings:
         self.count = 0
 
     def __call__(self, skipped: Skipped) -> None:
+        if skipped.chosen:
+            return
         self.count += 1
         if self.count <= self.LIMIT:
             errors.print(f"[yellow]warning:[/] {escape(skipped.where)}: {escape(skipped.reason)}", highlight=False, soft_wrap=True)

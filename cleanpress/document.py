@@ -130,7 +130,8 @@ class Skipped:
     """An input that did not become a kept or dropped document, and why.
 
     Written to ``skipped.jsonl``: a line that is not JSON, a record without text, an unreadable
-    file, a document left empty by cleaning. ``id`` is known when the problem came after reading.
+    file, a document left empty by cleaning, one in a language the run does not keep. ``id`` is
+    known when the problem came after reading.
     """
 
     source: str
@@ -139,6 +140,7 @@ class Skipped:
     id: str | None = None
     order: int | None = None
     not_a_document: bool = False  # a WARC request or image record: listed and counted, never an input error
+    chosen: bool = False  # left out by the run's own choice (--languages, --min-language-score): nothing to warn about
 
     @property
     def where(self) -> str:

@@ -231,7 +231,8 @@ def set_aside_outcome(item: Item, config: CleanConfig) -> Outcome:
         reason = problem
     else:
         reason = "empty after cleaning" if item.text.strip() or item.removed else "empty document"
-    return Outcome("skipped", document=item, skipped=Skipped(item.source, reason, item.source_line, item.id, item.order))
+    skipped = Skipped(item.source, reason, item.source_line, item.id, item.order, chosen=problem is not None)
+    return Outcome("skipped", document=item, skipped=skipped)
 
 
 def survey_split(split: Split, config: CleanConfig, hash_lines: bool) -> tuple[list[Any], Any, list[int]]:

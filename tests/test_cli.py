@@ -213,6 +213,7 @@ def test_languages_keeps_only_those_and_skips_the_others_before_deduplication(tm
     out = tmp_path / "az"
     result = run_cli("clean", SEEDS, "-o", out, "--languages", "az", "-q")
     assert result.exit_code == 0, result.output
+    assert "not kept" not in result.output  # the run's own choice: counted, not warned about
     assert [d["id"] for d in read_jsonl(out / "corpus.jsonl")] == ["000_23abae5eefcf2c15", "001_d9873389c63c602c", "002_99356e1c46aaa62b"]
     assert {s["id"]: s["reason"] for s in read_jsonl(out / "skipped.jsonl")} == {
         "003_f46eb504ccd924e4": "language bs not kept (--languages az)",
